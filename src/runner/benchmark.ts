@@ -1,0 +1,30 @@
+import type { PerformanceReport } from '../types';
+import { describeCaller } from './_caller';
+import type { BenchmarkOptions } from './benchmark-options';
+import { PerformanceRegressionTester } from './performance-regression-tester';
+
+let defaultTester: PerformanceRegressionTester | undefined;
+
+/** The tester behind the package-level helpers, created on first use. */
+export function getDefaultTester(): PerformanceRegressionTester {
+  defaultTester ??= new PerformanceRegressionTester({ rootDir: process.cwd() });
+  return defaultTester;
+}
+
+/**
+ * Measures `fn`, judges it against its stored baseline and records the result.
+ * @example
+ * const report = await benchmark(() => work(), 'my_component_operation', {
+ *   iterations: 20,
+ *   metadata: { inputSize: 1000 },
+ * });
+ * expect(report.regressions).toHaveLength(0);
+ */
+export async function benchmark<TInput = undefined>(
+  fn: (input: TInput) => unknown,
+  name: string,
+  options?: BenchmarkOptions<TInput>,
+): Promise<PerformanceReport> {
+  const tester = getDefaultTester();
+  return tester.benchmarkAt(fn, name, options, describeCaller(new Error().stack, tester.rootDir));
+}

@@ -1,0 +1,166 @@
+import { max, mean, median, sampleStandardDeviation } from 'simple-statistics';
+import type { MetricVerdict } from '../detector';
+import { assessStability, summarizeSamples } from '../stats';
+import type { Measurement } from '../tracker';
+import type {
+  BaselineInfo,
+  CpuFigures,
+  DurationFigures,
+  MemoryFigures,
+  PerformanceReport,
+  Regression,
+  ReportNote,
+  ReportStatus,
+  StoredSamples,
+} from '../types';
+
+/** Bytes in the MB perfguard reports (2^20, as Node's memory figures are usually shown). */
+export const BYTES_PER_MB = 1024 * 1024;
+
+/** Samples of each metric in report units: seconds, MB, percent. */
+export interface MetricSamples {
+  duration: number[];
+  memory: number[];
+  cpu: number[];
+}
+
+/** Converts stored samples to report units. */
+export function toMetricSamples(samples: StoredSamples): MetricSamples {
+  return {
+    duration: samples.durationNs.map((ns) => ns / 1e9),
+    memory: samples.heapDeltaBytes.map((bytes) => bytes / BYTES_PER_MB),
+    cpu: samples.cpuPercent,
+  };
+}
+
+/** The samples a measurement keeps in the store. */
+export function toStoredSamples(measurement: Measurement): StoredSamples {
+  const { durationNs, heapDeltaBytes, cpuPercent } = measurement.samples;
+  return { durationNs, heapDeltaBytes, cpuPercent };
+}
+
+function durationFigures(durationNs: number[], confidence: number): DurationFigures {
+  const s = summarizeSamples(durationNs.map((ns) => ns / 1e9), confidence);
+  return {
+    mean: s.mean,
+    std: s.std,
+    min: s.min,
+    max: s.max,
+    median: s.median,
+    p75: s.p75,
+    p95: s.p95,
+    p99: s.p99,
+    mad: s.mad,
+    iqr: s.iqr,
+    cv: s.cv,
+    medianCi: s.medianCi,
+    meanCi: s.meanCi,
+    outliers: s.outliers,
+  };
+}
+
+function memoryFigures(measurement: Measurement): MemoryFigures {
+  const heap = measurement.samples.heapDeltaBytes.map((bytes) => bytes / BYTES_PER_MB);
+  const rss = measurement.samples.rssDeltaBytes.map((bytes) => bytes / BYTES_PER_MB);
+  return {
+    mean: mean(heap),
+    std: heap.length > 1 ? sampleStandardDeviation(heap) : 0,
+    median: median(heap),
+    max: max(heap),
+    rssMean: mean(rss),
+  };
+}
+
+function cpuFigures(measurement: Measurement): CpuFigures {
+  return {
+    mean: mean(measurement.samples.cpuPercent),
+    median: median(measurement.samples.cpuPercent),
+    phase: measurement.phaseCpuPercent ?? null,
+  };
+}
+
+/** Regressions: the verdicts that are warnings or critical. */
+export function regressionsOf(verdicts: MetricVerdict[]): Regression[] {
+  return verdicts.flatMap((verdict): Regression[] =>
+    verdict.status === 'warning' || verdict.status === 'critical'
+      ? [
+          {
+            metricType: verdict.metricType,
+            baselineValue: verdict.baselineValue ?? 0,
+            currentValue: verdict.currentValue,
+            regressionFactor: verdict.regressionFactor ?? Infinity,
+            severity: verdict.status,
+            confidence: verdict.confidence ?? 0,
+            factorInterval: verdict.factorInterval,
+          },
+        ]
+      : [],
+  );
+}
+
+/** Overall status: any regression, else any inconclusive, else no-baseline, improved or pass. */
+export function overallStatus(verdicts: MetricVerdict[]): ReportStatus {
+  const statuses = new Set(verdicts.map((verdict) => verdict.status));
+  if (statuses.has('critical') || statuses.has('warning')) return 'regression';
+  if (statuses.has('inconclusive')) return 'inconclusive';
+  if (verdicts.length > 0 && verdicts.every((verdict) => verdict.status === 'no-baseline')) return 'no-baseline';
+  if (statuses.has('improved')) return 'improved';
+  return 'pass';
+}
+
+/** Stability notes of a measurement. */
+export function stabilityNotesOf(measurement: Measurement, duration: DurationFigures): ReportNote[] {
+  const sampleNs = measurement.samples.durationNs.map((ns) => ns * measurement.callsPerSample);
+  return assessStability({
+    cv: duration.cv,
+    sampleCount: measurement.samples.durationNs.length,
+    medianSampleNs: median(sampleNs),
+    timerResolutionNs: measurement.timerResolutionNs,
+    loadPerCore: Math.max(measurement.loadAverage.before, measurement.loadAverage.after) / measurement.environment.cpuCores,
+    isGcAvailable: measurement.isGcAvailable,
+  });
+}
+
+/** Everything about a report that does not come from the measurement itself. */
+export interface ReportContext {
+  verdicts: MetricVerdict[];
+  status?: ReportStatus;
+  baseline: BaselineInfo | null;
+  notes: ReportNote[];
+  metadata: Record<string, unknown>;
+  attempt: number;
+  place: string;
+  testFile: string | null;
+  runId: string;
+  confidence: number;
+  profilePath?: string | null;
+}
+
+/** Assembles the report of DESIGN.md: durations in seconds, memory in MB, CPU in percent. */
+export function buildReport(measurement: Measurement, context: ReportContext): PerformanceReport {
+  const duration = durationFigures(measurement.samples.durationNs, context.confidence);
+  return {
+    name: measurement.name,
+    iterations: measurement.samples.durationNs.length,
+    callsPerIteration: measurement.callsPerSample,
+    duration,
+    memory: memoryFigures(measurement),
+    cpu: cpuFigures(measurement),
+    status: context.status ?? overallStatus(context.verdicts),
+    regressions: regressionsOf(context.verdicts),
+    verdicts: context.verdicts,
+    notes: [...stabilityNotesOf(measurement, duration), ...context.notes],
+    baseline: context.baseline,
+    metadata: context.metadata,
+    environment: measurement.environment,
+    measuredAt: measurement.startedAt,
+    attempt: context.attempt,
+    isAsync: measurement.isAsync,
+    isGcAvailable: measurement.isGcAvailable,
+    loadAverage: measurement.loadAverage,
+    place: context.place,
+    testFile: context.testFile,
+    runId: context.runId,
+    profilePath: context.profilePath ?? null,
+  };
+}

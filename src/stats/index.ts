@@ -1,0 +1,17 @@
+export { bootstrapRatioInterval, DEFAULT_BOOTSTRAP_RESAMPLES } from './bootstrap';
+export type { BootstrapOptions } from './bootstrap';
+export { DEFAULT_CONFIDENCE_LEVEL, meanConfidenceInterval, medianConfidenceInterval } from './confidence-interval';
+export type { Interval } from './confidence-interval';
+export { mannWhitneyGreater } from './mann-whitney';
+export type { MannWhitneyResult } from './mann-whitney';
+export { normalQuantile, normalUpperTail } from './normal';
+export { countOutliers } from './outliers';
+export type { OutlierCount } from './outliers';
+export { createSeededRandom } from './random';
+export type { RandomSource } from './random';
+export { medianInPlace, selectInPlace } from './select';
+export { assessStability, FEW_SAMPLES, HIGH_CV, HIGH_LOAD_PER_CORE, TIMER_TICKS_PER_SAMPLE } from './stability-notes';
+export type { StabilityInput, StabilityNote, StabilityNoteCode } from './stability-notes';
+export { studentTQuantile } from './student-t';
+export { summarizeSamples } from './summarize-samples';
+export type { SampleSummary } from './summarize-samples';

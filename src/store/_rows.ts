@@ -1,0 +1,149 @@
+import type { BaselineEpoch, PerformanceReport, ResultRecord, RunRecord, StoredSamples } from '../types';
+
+/** A `runs` row as SQLite returns it. */
+export interface RunRow {
+  id: string;
+  started_at: string;
+  ended_at: string | null;
+  git_commit: string | null;
+  git_branch: string | null;
+  is_ci: number;
+  environment_key: string;
+  environment_json: string;
+}
+
+/** A `results` row as SQLite returns it. */
+export interface ResultRow {
+  id: string;
+  run_id: string;
+  test_name: string;
+  attempt: number;
+  created_at: string;
+  status: string;
+  environment_key: string;
+  median_s: number;
+  p25_s: number;
+  p75_s: number;
+  memory_mb: number;
+  cpu_percent: number;
+  factor: number | null;
+  report_json: string;
+  samples_json: string;
+}
+
+/** A `baselines` row as SQLite returns it. */
+export interface BaselineRow {
+  id: string;
+  test_name: string;
+  environment_key: string;
+  created_at: string;
+  git_commit: string | null;
+  reason: string | null;
+  created_by: string | null;
+  result_id: string | null;
+  is_deleted: number;
+}
+
+export function runFromRow(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    commit: row.git_commit,
+    branch: row.git_branch,
+    isCi: row.is_ci === 1,
+    environment: JSON.parse(row.environment_json) as RunRecord['environment'],
+  };
+}
+
+export function runToRow(run: RunRecord): RunRow {
+  return {
+    id: run.id,
+    started_at: run.startedAt,
+    ended_at: run.endedAt,
+    git_commit: run.commit,
+    git_branch: run.branch,
+    is_ci: run.isCi ? 1 : 0,
+    environment_key: run.environment.key,
+    environment_json: JSON.stringify(run.environment),
+  };
+}
+
+export function resultFromRow(row: ResultRow): ResultRecord {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    testName: row.test_name,
+    attempt: row.attempt,
+    createdAt: row.created_at,
+    status: row.status as ResultRecord['status'],
+    environmentKey: row.environment_key,
+    report: JSON.parse(row.report_json) as PerformanceReport,
+    samples: JSON.parse(row.samples_json) as StoredSamples,
+  };
+}
+
+function rounded(values: number[], decimals: number): number[] {
+  const scale = 10 ** decimals;
+  return values.map((value) => Math.round(value * scale) / scale);
+}
+
+/** Samples as stored: durations to a thousandth of a nanosecond, enough for any verdict. */
+function encodeSamples(samples: StoredSamples): string {
+  return JSON.stringify({
+    durationNs: rounded(samples.durationNs, 3),
+    heapDeltaBytes: rounded(samples.heapDeltaBytes, 2),
+    cpuPercent: rounded(samples.cpuPercent, 2),
+  });
+}
+
+export function resultToRow(result: ResultRecord): ResultRow {
+  const { duration, memory, cpu } = result.report;
+  const durationVerdict = result.report.verdicts.find((verdict) => verdict.metricType === 'duration');
+  const factor = durationVerdict?.regressionFactor;
+  return {
+    id: result.id,
+    run_id: result.runId,
+    test_name: result.testName,
+    attempt: result.attempt,
+    created_at: result.createdAt,
+    status: result.status,
+    environment_key: result.environmentKey,
+    median_s: duration.median,
+    p25_s: duration.p75 - duration.iqr,
+    p75_s: duration.p75,
+    memory_mb: memory.median,
+    cpu_percent: cpu.median,
+    factor: factor === undefined || factor === null || !Number.isFinite(factor) ? null : factor,
+    report_json: JSON.stringify(result.report),
+    samples_json: encodeSamples(result.samples),
+  };
+}
+
+export function epochFromRow(row: BaselineRow): BaselineEpoch {
+  return {
+    id: row.id,
+    testName: row.test_name,
+    environmentKey: row.environment_key,
+    createdAt: row.created_at,
+    commit: row.git_commit,
+    reason: row.reason,
+    createdBy: row.created_by,
+    resultId: row.result_id,
+    isDeleted: row.is_deleted === 1,
+  };
+}
+
+export function epochToRow(epoch: BaselineEpoch): BaselineRow {
+  return {
+    id: epoch.id,
+    test_name: epoch.testName,
+    environment_key: epoch.environmentKey,
+    created_at: epoch.createdAt,
+    git_commit: epoch.commit,
+    reason: epoch.reason,
+    created_by: epoch.createdBy,
+    result_id: epoch.resultId,
+    is_deleted: epoch.isDeleted ? 1 : 0,
+  };
+}

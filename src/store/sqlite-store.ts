@@ -1,0 +1,374 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors';
+import type { BaselineEpoch, ResultRecord, RunRecord, StoredBaseline } from '../types';
+import { MIGRATIONS, SCHEMA_VERSION } from './_migrations';
+import {
+  type BaselineRow,
+  epochFromRow,
+  epochToRow,
+  resultFromRow,
+  type ResultRow,
+  resultToRow,
+  runFromRow,
+  type RunRow,
+  runToRow,
+} from './_rows';
+
+/** The part of a better-sqlite3 handle the store uses; tests pass `new Database(':memory:')`. */
+export type SqliteHandle = Pick<Database.Database, 'prepare' | 'exec' | 'pragma' | 'transaction' | 'close'>;
+
+/** How a store file is opened. */
+export interface OpenStoreOptions {
+  /** Open without writing anything: no file creation, migration or journal change. @default false */
+  readonly?: boolean;
+}
+
+/** How long a writer waits for another process's lock before giving up. @default 60000 */
+export const BUSY_TIMEOUT_MS = 60_000;
+
+/** Files up to this size get a full `PRAGMA quick_check` before the first write. */
+const QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024;
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+function sqliteCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : '';
+}
+
+function explain(file: string, action: string, error: unknown): StoreError {
+  const code = sqliteCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new StoreError(
+      `The perfguard store ${file} is corrupt (${detail}); it was left untouched. Restore it from a backup or CI artifact, or move it aside to start a new store.`,
+      { cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return new StoreError(
+      `The perfguard store ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s while trying to ${action}. Check for a stuck process holding it.`,
+      { cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EROFS') {
+    return new StoreError(
+      `Cannot ${action} the perfguard store ${file}: ${detail}. Make the location writable or point PERFGUARD_DB (or the store option) at a writable file.`,
+      { cause: error },
+    );
+  }
+  return new StoreError(`Could not ${action} the perfguard store ${file}: ${detail}`, { cause: error });
+}
+
+function assertSqliteFile(file: string): void {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    const read = fs.readSync(handle, header, 0, 16, 0);
+    if (read === 0) return;
+    if (read < 16 || header.toString('latin1') !== SQLITE_HEADER) {
+      throw new StoreError(
+        `${file} is not a SQLite database, so it cannot be a perfguard store; it was left untouched. Point PERFGUARD_DB (or the store option) at another file, or move this one aside.`,
+      );
+    }
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+function prepareLocation(file: string, readonly: boolean): boolean {
+  const exists = fs.existsSync(file);
+  if (exists) {
+    assertSqliteFile(file);
+    return true;
+  }
+  if (readonly) {
+    throw new StoreError(
+      `No perfguard store at ${file}. Run the performance tests first, or pass --db (or PERFGUARD_DB) with the path of an existing store.`,
+    );
+  }
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw explain(file, 'create the folder of', error);
+  }
+  return false;
+}
+
+/**
+ * The SQLite store of runs, results and baseline epochs. Writers use WAL and a busy
+ * timeout, so Jest workers can write at once; every write is one immediate transaction.
+ * A file that is not SQLite, is corrupt, or was written by a newer perfguard is refused
+ * with a {@link StoreError} and never altered.
+ */
+export class SqliteStore {
+  /** Absolute path of the file, or `:memory:`. */
+  readonly location: string;
+  private readonly db: SqliteHandle;
+
+  /**
+   * Wraps an open handle and brings its schema up to date (unless `readonly`).
+   * @param db a better-sqlite3 database, such as `new Database(':memory:')` in tests
+   */
+  constructor(db: SqliteHandle, location = ':memory:', options: OpenStoreOptions = {}) {
+    this.db = db;
+    this.location = location;
+    const version = this.guard('read', () => this.readSchemaVersion());
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(
+        `The perfguard store ${location} has schema version ${version}, written by a newer perfguard (this one reads up to ${SCHEMA_VERSION}); it was left untouched. Upgrade perfguard, or point PERFGUARD_DB at another file.`,
+      );
+    }
+    if (options.readonly === true) {
+      if (version < SCHEMA_VERSION) {
+        throw new StoreError(
+          `The perfguard store ${location} has the older schema version ${version}. Run the performance tests (or any writing perfguard command) once to upgrade it.`,
+        );
+      }
+      return;
+    }
+    this.guard('prepare', () => this.prepareForWriting());
+  }
+
+  /**
+   * Opens (creating when needed) the store file at `file`.
+   * @example const store = SqliteStore.open('baselines/perfguard.db');
+   */
+  static open(file: string, options: OpenStoreOptions = {}): SqliteStore {
+    const location = path.resolve(file);
+    const readonly = options.readonly === true;
+    const isExistingFile = prepareLocation(location, readonly);
+    let db: Database.Database;
+    try {
+      db = new Database(location, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw explain(location, readonly ? 'open' : 'open or create', error);
+    }
+    try {
+      if (isExistingFile && !readonly && fs.statSync(location).size <= QUICK_CHECK_MAX_BYTES) {
+        // Check before anything writes (the journal-mode switch rewrites header bytes).
+        const check = db.pragma('quick_check', { simple: true });
+        if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
+      }
+      return new SqliteStore(db, location, { readonly });
+    } catch (error) {
+      db.close();
+      throw error instanceof StoreError ? error : explain(location, 'open', error);
+    }
+  }
+
+  private readSchemaVersion(): number {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    if (version === 0 && tables.length > 0) {
+      throw new StoreError(
+        `${this.location} is a SQLite database but not a perfguard store (it has tables ${tables.map((t) => t.name).join(', ')}); it was left untouched. Point PERFGUARD_DB at another file.`,
+      );
+    }
+    return version;
+  }
+
+  private prepareForWriting(): void {
+    if (this.location !== ':memory:' && this.db.pragma('journal_mode', { simple: true }) !== 'wal') {
+      this.db.pragma('journal_mode = WAL');
+    }
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db
+      .transaction(() => {
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        for (let next = version; next < SCHEMA_VERSION; next++) this.db.exec(MIGRATIONS[next] ?? '');
+        if (version < SCHEMA_VERSION) this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
+  }
+
+  /** Runs `work`, turning SQLite errors into a {@link StoreError} that names the file. */
+  private guard<T>(action: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw explain(this.location, action, error);
+    }
+  }
+
+  private write(action: string, work: () => void): void {
+    this.guard(action, () => this.db.transaction(work).immediate());
+  }
+
+  /** Records a run unless one with the same id exists. */
+  ensureRun(run: RunRecord): void {
+    this.write('record a run in', () => {
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
+           VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`,
+        )
+        .run(runToRow(run));
+    });
+  }
+
+  /** Marks a run as ended. */
+  endRun(runId: string, endedAt: string): void {
+    this.write('end a run in', () => {
+      this.db.prepare('UPDATE runs SET ended_at = ? WHERE id = ?').run(endedAt, runId);
+    });
+  }
+
+  /** The run with this id. */
+  getRun(runId: string): RunRecord | undefined {
+    return this.guard('read', () => {
+      const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+      return row === undefined ? undefined : runFromRow(row);
+    });
+  }
+
+  /** Runs, newest first. */
+  listRuns(limit = 100): RunRecord[] {
+    return this.guard('read', () =>
+      (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[]).map(runFromRow),
+    );
+  }
+
+  /** The newest run that has results. */
+  latestRun(): RunRecord | undefined {
+    return this.guard('read', () => {
+      const row = this.db
+        .prepare('SELECT * FROM runs WHERE EXISTS (SELECT 1 FROM results WHERE run_id = runs.id) ORDER BY started_at DESC, rowid DESC LIMIT 1')
+        .get() as RunRow | undefined;
+      return row === undefined ? undefined : runFromRow(row);
+    });
+  }
+
+  /** Stores a result, and in the same transaction the baseline epoch taken from it, if any. */
+  insertResult(result: ResultRecord, epoch?: BaselineEpoch): void {
+    this.write('store a result in', () => {
+      this.db
+        .prepare(
+          `INSERT INTO results (id, run_id, test_name, attempt, created_at, status, environment_key, median_s, p25_s, p75_s,
+             memory_mb, cpu_percent, factor, report_json, samples_json)
+           VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @environment_key, @median_s, @p25_s, @p75_s,
+             @memory_mb, @cpu_percent, @factor, @report_json, @samples_json)`,
+        )
+        .run(resultToRow(result));
+      if (epoch !== undefined) this.insertEpoch(epoch);
+    });
+  }
+
+  private insertEpoch(epoch: BaselineEpoch): void {
+    this.db
+      .prepare(
+        `INSERT INTO baselines (id, test_name, environment_key, created_at, git_commit, reason, created_by, result_id, is_deleted)
+         VALUES (@id, @test_name, @environment_key, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`,
+      )
+      .run(epochToRow(epoch));
+  }
+
+  /** Appends a baseline epoch (a new baseline, or a deletion marker). */
+  addBaselineEpoch(epoch: BaselineEpoch): void {
+    this.write('store a baseline in', () => this.insertEpoch(epoch));
+  }
+
+  /** The result with this id. */
+  getResult(resultId: string): ResultRecord | undefined {
+    return this.guard('read', () => {
+      const row = this.db.prepare('SELECT * FROM results WHERE id = ?').get(resultId) as ResultRow | undefined;
+      return row === undefined ? undefined : resultFromRow(row);
+    });
+  }
+
+  /** Every result of a run, in the order they were stored. */
+  resultsOfRun(runId: string): ResultRecord[] {
+    return this.guard('read', () =>
+      (this.db.prepare('SELECT * FROM results WHERE run_id = ? ORDER BY created_at, rowid').all(runId) as ResultRow[]).map(resultFromRow),
+    );
+  }
+
+  /** Results of a run for one test name (all attempts). */
+  resultsOfTestInRun(runId: string, testName: string): ResultRecord[] {
+    return this.guard('read', () =>
+      (
+        this.db
+          .prepare('SELECT * FROM results WHERE run_id = ? AND test_name = ? ORDER BY created_at, rowid')
+          .all(runId, testName) as ResultRow[]
+      ).map(resultFromRow),
+    );
+  }
+
+  /** Where each stored result of `testName` in a run was measured (its report's `place`). */
+  placesOfTestInRun(runId: string, testName: string): string[] {
+    return this.guard('read', () =>
+      (
+        this.db
+          .prepare("SELECT DISTINCT json_extract(report_json, '$.place') AS place FROM results WHERE run_id = ? AND test_name = ?")
+          .all(runId, testName) as { place: string | null }[]
+      ).flatMap((row) => (row.place === null ? [] : [row.place])),
+    );
+  }
+
+  /** A test's results, newest first, with the run each belongs to. */
+  testHistory(testName: string, limit = 50): { run: RunRecord; result: ResultRecord }[] {
+    return this.guard('read', () => {
+      const rows = this.db
+        .prepare('SELECT * FROM results WHERE test_name = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+        .all(testName, limit) as ResultRow[];
+      return rows.flatMap((row) => {
+        const run = this.getRun(row.run_id);
+        return run === undefined ? [] : [{ run, result: resultFromRow(row) }];
+      });
+    });
+  }
+
+  /** Every epoch of a test, oldest first. */
+  baselineEpochs(testName: string): BaselineEpoch[] {
+    return this.guard('read', () =>
+      (
+        this.db.prepare('SELECT * FROM baselines WHERE test_name = ? ORDER BY created_at, rowid').all(testName) as BaselineRow[]
+      ).map(epochFromRow),
+    );
+  }
+
+  /**
+   * The current baseline of a test: the newest epoch on `environmentKey` when there is one,
+   * else the newest current baseline on any environment (the caller decides whether to use
+   * it). A deletion marker ends an environment's baseline.
+   */
+  currentBaseline(testName: string, environmentKey?: string): StoredBaseline | undefined {
+    const current = this.currentEpochs(testName);
+    const chosen = current.find((epoch) => epoch.environmentKey === environmentKey) ?? current[0];
+    if (chosen === undefined || chosen.resultId === null) return undefined;
+    const result = this.getResult(chosen.resultId);
+    return result === undefined ? undefined : { epoch: chosen, result };
+  }
+
+  /** The newest live epoch per environment of a test, newest first. */
+  private currentEpochs(testName: string): BaselineEpoch[] {
+    const newestPerEnvironment = new Map<string, BaselineEpoch>();
+    for (const epoch of this.baselineEpochs(testName)) newestPerEnvironment.set(epoch.environmentKey, epoch);
+    return [...newestPerEnvironment.values()]
+      .filter((epoch) => !epoch.isDeleted)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Every test name with a live baseline, each with its current epochs (one per environment). */
+  listBaselines(): { testName: string; epochs: BaselineEpoch[] }[] {
+    const names = this.guard('read', () =>
+      (this.db.prepare('SELECT DISTINCT test_name FROM baselines ORDER BY test_name').all() as { test_name: string }[]).map(
+        (row) => row.test_name,
+      ),
+    );
+    return names
+      .map((testName) => ({ testName, epochs: this.currentEpochs(testName) }))
+      .filter((entry) => entry.epochs.length > 0);
+  }
+
+  /** Closes the handle. */
+  close(): void {
+    this.db.close();
+  }
+}

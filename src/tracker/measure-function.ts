@@ -1,0 +1,128 @@
+import os from 'node:os';
+import pidusage from 'pidusage';
+import { expectFunction, expectName } from '../_options';
+import { describeError, isPerfguardError, MeasurementError } from '../errors';
+import { assertRealTimers, createHrtimeClock, measureTimerResolutionNs } from './clock';
+import { captureEnvironment, type EnvironmentFingerprint } from './environment';
+import { type MeasureOptions, resolveMeasureOptions, type ResolvedMeasureOptions } from './measure-options';
+import { runTimingLoop, type TimingLoopResult } from './_timing-loop';
+
+/** Per-call samples, one entry per sample (a call, or a batch of calls averaged). */
+export interface MeasurementSamples {
+  durationNs: number[];
+  heapDeltaBytes: number[];
+  rssDeltaBytes: number[];
+  /** CPU time over wall time during each sample, in percent (can exceed 100 with helper threads). */
+  cpuPercent: number[];
+}
+
+/** Everything the tracker learned about one function. */
+export interface Measurement {
+  name: string;
+  samples: MeasurementSamples;
+  callsPerSample: number;
+  warmupCalls: number;
+  isAsync: boolean;
+  /** Whether `global.gc` existed, so garbage was collected before sampling. */
+  isGcAvailable: boolean;
+  /** CPU percent over the whole sampling phase, from pidusage; undefined if it failed. */
+  phaseCpuPercent: number | undefined;
+  /** 1-minute load averages before and after sampling. */
+  loadAverage: { before: number; after: number };
+  timerResolutionNs: number;
+  startedAt: string;
+  elapsedMs: number;
+  environment: EnvironmentFingerprint;
+}
+
+type Gc = () => void;
+
+/** How long pidusage remembers the phase's opening reading. */
+const PIDUSAGE_HISTORY_MS = 3_600_000;
+
+function findGc(): Gc | undefined {
+  const candidate = (globalThis as { gc?: unknown }).gc;
+  return typeof candidate === 'function' ? (candidate as Gc) : undefined;
+}
+
+async function readPidusageCpu(): Promise<number | undefined> {
+  try {
+    return (await pidusage(process.pid, { maxage: PIDUSAGE_HISTORY_MS })).cpu;
+  } catch {
+    return undefined;
+  }
+}
+
+function perCall(values: number[], callsPerSample: number): number[] {
+  return values.map((value) => value / callsPerSample);
+}
+
+function toSamples(loop: TimingLoopResult): MeasurementSamples {
+  return {
+    durationNs: perCall(loop.sampleNs, loop.callsPerSample),
+    heapDeltaBytes: perCall(loop.heapDeltaBytes, loop.callsPerSample),
+    rssDeltaBytes: perCall(loop.rssDeltaBytes, loop.callsPerSample),
+    cpuPercent: loop.sampleNs.map((ns, i) => (ns > 0 ? ((loop.cpuNs[i] ?? 0) / ns) * 100 : 0)),
+  };
+}
+
+async function runLoop<TInput>(
+  name: string,
+  fn: (input: TInput) => unknown,
+  options: ResolvedMeasureOptions<TInput>,
+  now: () => bigint,
+  gc: Gc | undefined,
+): Promise<TimingLoopResult> {
+  try {
+    return await runTimingLoop(fn as (input: unknown) => unknown, options as ResolvedMeasureOptions, now, async () => {
+      gc?.();
+      // pidusage reports CPU use since its previous call for this pid: this call opens the phase.
+      await readPidusageCpu();
+    });
+  } catch (error) {
+    if (isPerfguardError(error)) throw error;
+    throw new MeasurementError(
+      `benchmark '${name}': the measured function (or its setup/teardown) threw, so nothing was recorded: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Measures `fn`: warm-up, batching of calls under 10 µs, then samples of duration, heap
+ * and RSS change, and CPU use. Rejects with a {@link MeasurementError} (the function's error
+ * as `cause`) if `fn` throws, and with a `FakeTimersError` if the clock is frozen.
+ * @example const m = await measureFunction(() => JSON.parse(text), 'parse', { time: 500 });
+ */
+export async function measureFunction<TInput = undefined>(
+  fn: (input: TInput) => unknown,
+  name: string,
+  options?: MeasureOptions<TInput>,
+): Promise<Measurement> {
+  expectFunction(fn, 'fn', 'Pass the function to measure, such as () => work().');
+  expectName(name, 'name', "Pass a name that identifies this benchmark, such as 'json_parse'.");
+  const resolved = resolveMeasureOptions(options);
+  const clock = resolved.clock ?? createHrtimeClock();
+  if (resolved.clock === undefined) assertRealTimers(clock);
+  const timerResolutionNs = measureTimerResolutionNs(clock);
+  const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const start = clock.now();
+  const gc = findGc();
+  const loop = await runLoop(name, fn, resolved, clock.now.bind(clock), gc);
+  const phaseCpuPercent = await readPidusageCpu();
+  return {
+    name,
+    samples: toSamples(loop),
+    callsPerSample: loop.callsPerSample,
+    warmupCalls: loop.warmupCalls,
+    isAsync: loop.isAsync,
+    isGcAvailable: gc !== undefined,
+    phaseCpuPercent,
+    loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
+    timerResolutionNs,
+    startedAt,
+    elapsedMs: Number(clock.now() - start) / 1e6,
+    environment: captureEnvironment(),
+  };
+}
