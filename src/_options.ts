@@ -31,8 +31,11 @@ function editDistance(a: string, b: string): number {
 export function suggestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const lower = name.toLowerCase();
+  const byPrefix = known.find((candidate) => candidate.toLowerCase().startsWith(lower) && lower.length >= 3);
+  if (byPrefix !== undefined) return byPrefix;
   for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -33,6 +33,9 @@ const QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
+/** File-system errors that mean "this location cannot hold a store". */
+const FILE_SYSTEM_CODES = ['EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOTDIR', 'ENOSPC'];
+
 function sqliteCode(error: unknown): string {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
     ? (error as { code: string }).code
@@ -41,7 +44,9 @@ function sqliteCode(error: unknown): string {
 
 function explain(file: string, action: string, error: unknown): StoreError {
   const code = sqliteCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n');
+  const detail = lines.length > 1 ? `${lines.slice(0, 2).join(' ')} …` : message;
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return new StoreError(
       `The perfguard store ${file} is corrupt (${detail}); it was left untouched. Restore it from a backup or CI artifact, or move it aside to start a new store.`,
@@ -54,7 +59,7 @@ function explain(file: string, action: string, error: unknown): StoreError {
       { cause: error },
     );
   }
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EROFS') {
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || FILE_SYSTEM_CODES.includes(code)) {
     return new StoreError(
       `Cannot ${action} the perfguard store ${file}: ${detail}. Make the location writable or point PERFGUARD_DB (or the store option) at a writable file.`,
       { cause: error },

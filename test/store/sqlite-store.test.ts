@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../../src/errors';
+import { SCHEMA_VERSION } from '../../src/store/_migrations';
+import { SqliteStore } from '../../src/store/sqlite-store';
+import { makeEpoch, makeResult, makeRun } from '../helpers/records';
+
+function memoryStore(): SqliteStore {
+  return new SqliteStore(new Database(':memory:'));
+}
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-store-'));
+});
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('SqliteStore on a file', () => {
+  it('creates the folder and the file on first open, in WAL mode', () => {
+    const file = path.join(tmp, 'nested', 'deeper', 'perfguard.db');
+    const store = SqliteStore.open(file);
+    store.ensureRun(makeRun());
+    store.close();
+    expect(fs.existsSync(file)).toBe(true);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('reopens an existing store and keeps its data', () => {
+    const file = path.join(tmp, 'perfguard.db');
+    const run = makeRun();
+    const first = SqliteStore.open(file);
+    first.ensureRun(run);
+    first.insertResult(makeResult(run.id, 'kept'));
+    first.close();
+    const second = SqliteStore.open(file, { readonly: true });
+    expect(second.resultsOfRun(run.id).map((r) => r.testName)).toEqual(['kept']);
+    second.close();
+  });
+
+  it('refuses a file that is not SQLite and leaves it byte for byte as it was', () => {
+    const file = path.join(tmp, 'perfguard.db');
+    fs.writeFileSync(file, 'these are my notes, not a database\n'.repeat(100));
+    const before = fs.readFileSync(file);
+    expect(() => SqliteStore.open(file)).toThrow(StoreError);
+    expect(() => SqliteStore.open(file)).toThrow(/is not a SQLite database.*left untouched/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('refuses a corrupt SQLite file and leaves it byte for byte as it was', () => {
+    const file = path.join(tmp, 'perfguard.db');
+    const store = SqliteStore.open(file);
+    const run = makeRun();
+    store.ensureRun(run);
+    for (let i = 0; i < 40; i++) store.insertResult(makeResult(run.id, `test ${i}`, { seed: i }));
+    store.close();
+    const bytes = fs.readFileSync(file);
+    // Keep the 100-byte header, scribble over the pages after it.
+    for (let i = 4096; i < bytes.length; i += 7) bytes[i] = (i * 31) & 0xff;
+    fs.writeFileSync(file, bytes);
+    fs.rmSync(`${file}-wal`, { force: true });
+    fs.rmSync(`${file}-shm`, { force: true });
+    expect(() => SqliteStore.open(file)).toThrow(/is corrupt.*left untouched.*Restore it from a backup/);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a store written by a newer schema without altering it', () => {
+    const file = path.join(tmp, 'perfguard.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.exec('CREATE TABLE runs (id TEXT)');
+    db.close();
+    const before = fs.readFileSync(file);
+    expect(() => SqliteStore.open(file)).toThrow(/schema version 2, written by a newer perfguard.*left untouched/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it("refuses someone else's SQLite database", () => {
+    const file = path.join(tmp, 'app.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE customers (id INTEGER)');
+    db.close();
+    const before = fs.readFileSync(file);
+    expect(() => SqliteStore.open(file)).toThrow(/not a perfguard store \(it has tables customers\)/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('gives a clear error when the location cannot be created', () => {
+    const blocker = path.join(tmp, 'a-file');
+    fs.writeFileSync(blocker, 'x');
+    expect(() => SqliteStore.open(path.join(blocker, 'perfguard.db'))).toThrow(
+      /Cannot create the folder of the perfguard store .*a-file\/perfguard\.db.*PERFGUARD_DB/s,
+    );
+  });
+
+  it('refuses to open a missing store read-only, naming the file', () => {
+    expect(() => SqliteStore.open(path.join(tmp, 'missing.db'), { readonly: true })).toThrow(
+      /No perfguard store at .*missing\.db\. Run the performance tests first/,
+    );
+  });
+});
+
+describe('SqliteStore records', () => {
+  it('keeps runs, results and their reports exactly', () => {
+    const store = memoryStore();
+    const run = makeRun({ commit: 'deadbeef', branch: 'feature/x', isCi: true });
+    store.ensureRun(run);
+    store.ensureRun(run);
+    const result = makeResult(run.id, 'json_parse');
+    store.insertResult(result);
+    expect(store.getRun(run.id)).toEqual(run);
+    const [stored] = store.resultsOfRun(run.id);
+    expect(stored?.report).toEqual(result.report);
+    expect(stored?.samples.durationNs).toHaveLength(50);
+    expect(stored?.samples.durationNs[0]).toBeCloseTo(result.samples.durationNs[0] ?? 0, 2);
+    expect(store.latestRun()?.id).toBe(run.id);
+  });
+
+  it.each([
+    ["it's \"quoted\""],
+    ["'; DROP TABLE results; --"],
+    ['ünïcødé 測試 🚀'],
+    ['x'.repeat(10_000)],
+    ['<script>alert(1)</script>'],
+  ])('stores and reads back the test name %p exactly', (name) => {
+    const store = memoryStore();
+    const run = makeRun();
+    store.ensureRun(run);
+    const result = makeResult(run.id, name);
+    store.insertResult(result, makeEpoch(result));
+    expect(store.resultsOfRun(run.id)[0]?.testName).toBe(name);
+    expect(store.currentBaseline(name)?.result.testName).toBe(name);
+    expect(store.listBaselines().map((entry) => entry.testName)).toEqual([name]);
+  });
+
+  it('makes the newest epoch the baseline and keeps the older ones', () => {
+    const store = memoryStore();
+    const run = makeRun();
+    store.ensureRun(run);
+    const old = makeResult(run.id, 'sort', { centreNs: 100 });
+    const recent = makeResult(run.id, 'sort', { centreNs: 200 });
+    store.insertResult(old, makeEpoch(old, { createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.insertResult(recent, makeEpoch(recent, { createdAt: '2026-02-01T00:00:00.000Z' }));
+    expect(store.currentBaseline('sort')?.result.id).toBe(recent.id);
+    expect(store.baselineEpochs('sort').map((epoch) => epoch.resultId)).toEqual([old.id, recent.id]);
+  });
+
+  it('ends a baseline with a deletion marker, keeping the history', () => {
+    const store = memoryStore();
+    const run = makeRun();
+    store.ensureRun(run);
+    const result = makeResult(run.id, 'gone');
+    store.insertResult(result, makeEpoch(result, { createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.addBaselineEpoch(makeEpoch(result, { resultId: null, isDeleted: true, createdAt: '2026-01-02T00:00:00.000Z' }));
+    expect(store.currentBaseline('gone')).toBeUndefined();
+    expect(store.listBaselines()).toEqual([]);
+    expect(store.baselineEpochs('gone')).toHaveLength(2);
+  });
+
+  it('prefers the baseline of the same environment, else falls back to another one', () => {
+    const store = memoryStore();
+    const run = makeRun();
+    store.ensureRun(run);
+    const here = makeResult(run.id, 'env');
+    const there = makeResult(run.id, 'env');
+    store.insertResult(here, makeEpoch(here, { environmentKey: 'here', createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.insertResult(there, makeEpoch(there, { environmentKey: 'there', createdAt: '2026-03-01T00:00:00.000Z' }));
+    expect(store.currentBaseline('env', 'here')?.epoch.environmentKey).toBe('here');
+    expect(store.currentBaseline('env', 'elsewhere')?.epoch.environmentKey).toBe('there');
+  });
+
+  it('lists where a test name was measured in a run', () => {
+    const store = memoryStore();
+    const run = makeRun();
+    store.ensureRun(run);
+    store.insertResult(makeResult(run.id, 'dup'));
+    expect(store.placesOfTestInRun(run.id, 'dup')).toEqual(['test/x.test.ts:1']);
+    expect(store.placesOfTestInRun(run.id, 'other')).toEqual([]);
+  });
+
+  it('gives a test history newest first with its runs', () => {
+    const store = memoryStore();
+    for (let i = 0; i < 3; i++) {
+      const run = makeRun({ commit: `c${i}` });
+      store.ensureRun(run);
+      store.insertResult(makeResult(run.id, 'trend', { createdAt: `2026-0${i + 1}-01T00:00:00.000Z` }));
+    }
+    expect(store.testHistory('trend', 2).map((entry) => entry.run.commit)).toEqual(['c2', 'c1']);
+  });
+});
