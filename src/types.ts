@@ -75,7 +75,8 @@ export type ReportNoteCode =
   | 'environment-mismatch'
   | 'baseline-established'
   | 'remeasured'
-  | 'profile-written';
+  | 'profile-written'
+  | 'machine-slower';
 
 /** Something a person reading the report should know. */
 export interface ReportNote {
@@ -126,6 +127,8 @@ export interface PerformanceReport {
   testFile: string | null;
   /** The run this report belongs to. */
   runId: string;
+  /** Time of perfguard's fixed reference loop during the measurement, in ns: the machine's speed. */
+  machineProbeNs: number;
   /** The V8 CPU profile written for this benchmark, if any. */
   profilePath: string | null;
 }
@@ -135,6 +138,8 @@ export interface StoredSamples {
   durationNs: number[];
   heapDeltaBytes: number[];
   cpuPercent: number[];
+  /** Involuntary context switches per sample (absent in results stored before it was recorded). */
+  preemptions?: number[];
 }
 
 /** One run: every measurement of one `jest` invocation (or one process outside Jest). */

@@ -1,5 +1,6 @@
 import { median } from 'simple-statistics';
 import { bootstrapRatioInterval, type Interval, mannWhitneyGreater } from '../stats';
+import { type Contention, isExplainedByContention } from './contention';
 import type { MetricThresholds, MetricType } from './thresholds';
 
 /** The verdict on one metric. */
@@ -19,9 +20,20 @@ export interface MetricVerdict {
   factorInterval: Interval | null;
   /** Probability that the current samples are larger than the baseline's (1 − one-sided p). */
   confidence: number | null;
+  /**
+   * How much slower the machine itself ran than when the baseline was measured (ratio of
+   * reference-loop times), for duration; null when unknown.
+   */
+  machineFactor: number | null;
   /** One sentence saying why. */
   reason: string;
 }
+
+/**
+ * A machine this much slower than at baseline time (by the reference loop) can explain a
+ * slowdown by itself. @default 1.15
+ */
+export const MACHINE_SLOWDOWN_GUARD = 1.15;
 
 /** What {@link judgeMetric} needs besides the samples. */
 export interface JudgeMetricOptions {
@@ -30,6 +42,10 @@ export interface JudgeMetricOptions {
   confidence: number;
   /** Bootstrap resamples for the factor's interval. @default 1000 */
   resamples?: number;
+  /** Current machine speed over baseline machine speed (reference loop), if known. */
+  machineFactor?: number | undefined;
+  /** Preemption and CPU-time comparison of the two measurements, if known. */
+  contention?: Contention | undefined;
 }
 
 function ratio(current: number, baseline: number): number {
@@ -70,11 +86,29 @@ export function judgeMetric(
     baselineValue > 0
       ? bootstrapRatioInterval(baseline, current, { level: options.confidence, resamples: options.resamples ?? 1000 })
       : null;
-  const verdict = { metricType, baselineValue, currentValue, regressionFactor: factor, factorInterval, confidence };
+  const machineFactor = options.machineFactor ?? null;
+  const verdict = { metricType, baselineValue, currentValue, regressionFactor: factor, factorInterval, confidence, machineFactor };
   const shown = `${factor.toFixed(2)}x`;
   if (factor >= warning && delta >= minimumDelta) {
     if (slower.pValue > alpha) {
       return { ...verdict, status: 'inconclusive', reason: `${shown} but the evidence is weak (confidence ${percent(confidence)} < ${percent(options.confidence)})` };
+    }
+    // Never raises an alarm, only withholds one: the machine's own slowdown, measured by a
+    // reference loop during both runs, accounts for this slowdown.
+    if (machineFactor !== null && machineFactor >= MACHINE_SLOWDOWN_GUARD && factor / machineFactor < warning) {
+      return {
+        ...verdict,
+        status: 'inconclusive',
+        reason: `${shown}, but the machine itself ran ${machineFactor.toFixed(2)}x slower than for the baseline (${(factor / machineFactor).toFixed(2)}x after allowing for it)`,
+      };
+    }
+    const { contention } = options;
+    if (contention !== undefined && isExplainedByContention(contention, warning)) {
+      return {
+        ...verdict,
+        status: 'inconclusive',
+        reason: `${shown} in wall time, but other processes preempted this one in ${(contention.preemptedShare * 100).toFixed(0)} % of samples and CPU time per call changed only ${contention.cpuTimeFactor.toFixed(2)}x`,
+      };
     }
     const status = factor >= critical ? 'critical' : 'warning';
     return { ...verdict, status, reason: `${shown} ≥ ${status} threshold ${status === 'critical' ? critical : warning}x at confidence ${percent(confidence)}` };
@@ -96,6 +130,7 @@ export function noBaselineVerdict(metricType: MetricType, current: readonly numb
     regressionFactor: null,
     factorInterval: null,
     confidence: null,
+    machineFactor: null,
     reason: 'no baseline to compare with',
   };
 }

@@ -10,7 +10,7 @@ export type { OutlierCount } from './outliers';
 export { createSeededRandom } from './random';
 export type { RandomSource } from './random';
 export { medianInPlace, selectInPlace } from './select';
-export { assessStability, FEW_SAMPLES, HIGH_CV, HIGH_LOAD_PER_CORE, TIMER_TICKS_PER_SAMPLE } from './stability-notes';
+export { assessStability, FEW_SAMPLES, HIGH_CV, HIGH_LOAD_PER_CORE, SLOW_GLOBALS_PENALTY, TIMER_TICKS_PER_SAMPLE } from './stability-notes';
 export type { StabilityInput, StabilityNote, StabilityNoteCode } from './stability-notes';
 export { studentTQuantile } from './student-t';
 export { summarizeSamples } from './summarize-samples';

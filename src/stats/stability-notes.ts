@@ -4,7 +4,8 @@ export type StabilityNoteCode =
   | 'near-timer-resolution'
   | 'few-samples'
   | 'high-load'
-  | 'no-gc';
+  | 'no-gc'
+  | 'slow-globals';
 
 /** One stability note. */
 export interface StabilityNote {
@@ -23,6 +24,8 @@ export interface StabilityInput {
   /** Highest 1-minute load average seen during the run, divided by the core count. */
   loadPerCore: number;
   isGcAvailable: boolean;
+  /** Global lookup time over local lookup time (about 1 outside Jest's sandbox). */
+  globalLookupPenalty: number;
 }
 
 /** CV at or above this is flagged. @default 0.1 */
@@ -31,6 +34,8 @@ export const HIGH_CV = 0.1;
 export const FEW_SAMPLES = 10;
 /** A sample shorter than this many timer ticks is flagged. @default 100 */
 export const TIMER_TICKS_PER_SAMPLE = 100;
+/** A global lookup this many times slower than a local one is flagged. @default 3 */
+export const SLOW_GLOBALS_PENALTY = 3;
 /** A load per core at or above this is flagged. @default 1 */
 export const HIGH_LOAD_PER_CORE = 1;
 
@@ -65,6 +70,12 @@ export function assessStability(input: StabilityInput): StabilityNote[] {
     notes.push({
       code: 'no-gc',
       message: 'garbage collection could not be forced: run node with --expose-gc for steadier memory figures',
+    });
+  }
+  if (input.globalLookupPenalty >= SLOW_GLOBALS_PENALTY) {
+    notes.push({
+      code: 'slow-globals',
+      message: `global lookups cost ${input.globalLookupPenalty.toFixed(0)}x a local one here (Jest's test sandbox): code that reads globals such as Math in hot loops runs slower, and at speeds that vary between runs; alias them in locals (const { sqrt } = Math)`,
     });
   }
   return notes;

@@ -1,3 +1,4 @@
+import { probeMachineNs } from './_machine-probe';
 import type { ResolvedMeasureOptions } from './measure-options';
 
 /** Runs `calls` calls of the measured function back to back and returns the elapsed ns. */
@@ -26,7 +27,14 @@ export interface TimingLoopResult {
   rssDeltaBytes: number[];
   /** User + system CPU time spent during each sample. */
   cpuNs: number[];
+  /** Involuntary context switches during each sample: times the process was preempted. */
+  preemptions: number[];
+  /** Readings of the machine-speed probe taken before, during and after sampling. */
+  probeNs: number[];
 }
+
+/** Sampling time between two machine-speed probes. */
+const PROBE_EVERY_NS = 250_000_000;
 
 // Return values land here so the engine cannot prove them unused and drop the work.
 const sink: { value: unknown } = { value: undefined };
@@ -81,7 +89,7 @@ async function runCalls(context: LoopContext, calls: number): Promise<number> {
 }
 
 /** The first call: tells whether the function is async, and how long one call takes. */
-async function probe(fn: Measured, options: ResolvedMeasureOptions, now: Now): Promise<{ isAsync: boolean; elapsedNs: number }> {
+async function firstCall(fn: Measured, options: ResolvedMeasureOptions, now: Now): Promise<{ isAsync: boolean; elapsedNs: number }> {
   const input = options.setup === undefined ? undefined : await options.setup();
   const start = now();
   const result = fn(input);
@@ -92,14 +100,14 @@ async function probe(fn: Measured, options: ResolvedMeasureOptions, now: Now): P
   return { isAsync, elapsedNs };
 }
 
-async function warmUp(context: LoopContext, probeNs: number): Promise<number> {
+async function warmUp(context: LoopContext, firstCallNs: number): Promise<number> {
   const { warmupCalls, warmupTimeMs } = context.options;
   if (warmupCalls !== undefined) {
     if (warmupCalls > 1) await runCalls(context, warmupCalls - 1);
     return Math.max(1, warmupCalls);
   }
   const budgetNs = warmupTimeMs * 1e6;
-  let spentNs = probeNs;
+  let spentNs = firstCallNs;
   let calls = 1;
   let batch = 1;
   // Doubling batches reach the budget in few rounds; the round cap guards a frozen clock.
@@ -148,7 +156,7 @@ export async function runTimingLoop(
   now: Now,
   beforeSampling: () => Promise<void>,
 ): Promise<TimingLoopResult> {
-  const probed = await probe(fn, options, now);
+  const probed = await firstCall(fn, options, now);
   const context: LoopContext = { fn, options, now, runner: createBatchRunner(fn, now, probed.isAsync) };
   const warmupCalls = await warmUp(context, probed.elapsedNs);
   // Samples last time/maxSamples (1 ms by default), so the whole budget is spent sampling:
@@ -163,21 +171,31 @@ export async function runTimingLoop(
     heapDeltaBytes: [],
     rssDeltaBytes: [],
     cpuNs: [],
+    preemptions: [],
+    probeNs: [],
   };
   await beforeSampling();
+  result.probeNs.push(probeMachineNs(now));
   const phaseStart = now();
-  while (!isSamplingDone(options, result.sampleNs.length, Number(now() - phaseStart))) {
+  let nextProbeNs = PROBE_EVERY_NS;
+  for (let spentNs = 0; !isSamplingDone(options, result.sampleNs.length, spentNs); spentNs = Number(now() - phaseStart)) {
+    if (spentNs >= nextProbeNs) {
+      result.probeNs.push(probeMachineNs(now));
+      nextProbeNs += PROBE_EVERY_NS;
+    }
     const input = options.setup === undefined ? undefined : await options.setup();
     const memoryBefore = process.memoryUsage();
-    const cpuBefore = process.cpuUsage();
+    const usageBefore = process.resourceUsage();
     const elapsedNs = await context.runner(callsPerSample, input);
-    const cpu = process.cpuUsage(cpuBefore);
+    const usageAfter = process.resourceUsage();
     const memoryAfter = process.memoryUsage();
     if (options.teardown !== undefined) await options.teardown(input);
     result.sampleNs.push(elapsedNs);
     result.heapDeltaBytes.push(memoryAfter.heapUsed - memoryBefore.heapUsed);
     result.rssDeltaBytes.push(memoryAfter.rss - memoryBefore.rss);
-    result.cpuNs.push((cpu.user + cpu.system) * 1000);
+    result.cpuNs.push((usageAfter.userCPUTime + usageAfter.systemCPUTime - usageBefore.userCPUTime - usageBefore.systemCPUTime) * 1000);
+    result.preemptions.push(usageAfter.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches);
   }
+  result.probeNs.push(probeMachineNs(now));
   return result;
 }

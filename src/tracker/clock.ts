@@ -17,14 +17,16 @@ function looksFaked(fn: unknown): boolean {
   return marks.clock !== undefined || marks._isMockFunction === true;
 }
 
-/** CPU time that must pass before a frozen clock is suspected. */
-const PROBE_CPU_MICROS = 300;
+/** Real time the probe waits for, in seconds. */
+const PROBE_SECONDS = 0.0002;
 
 /**
  * Refuses to measure with a clock that does not advance. Jest's modern fake timers
  * (@sinonjs/fake-timers) replace `process.hrtime` and `performance.now` with a clock that
  * only moves on `jest.advanceTimersByTime`: every benchmark would read zero.
- * `process.cpuUsage()` is never faked, so spin on it and check real time moved.
+ * `process.uptime()` is not among the faked functions, so wait 0.2 ms by it and check that
+ * the clock moved too. (Not `process.cpuUsage()`: it counts every thread, so GC and
+ * compiler threads can log more CPU time than wall time passes.)
  */
 export function assertRealTimers(clock: Clock = createHrtimeClock()): void {
   const fix =
@@ -34,13 +36,14 @@ export function assertRealTimers(clock: Clock = createHrtimeClock()): void {
     throw new FakeTimersError(`perfguard cannot measure: process.hrtime is replaced by fake timers. ${fix}`);
   }
   const start = clock.now();
-  const cpuStart = process.cpuUsage();
-  let cpu = process.cpuUsage(cpuStart);
-  while (cpu.user + cpu.system < PROBE_CPU_MICROS) cpu = process.cpuUsage(cpuStart);
+  const uptimeStart = process.uptime();
+  while (process.uptime() - uptimeStart < PROBE_SECONDS) {
+    // Busy-wait: timers may be faked, so nothing asynchronous can be trusted here.
+  }
   const elapsedNs = Number(clock.now() - start);
-  if (elapsedNs < (PROBE_CPU_MICROS * 1000) / 4) {
+  if (elapsedNs < (PROBE_SECONDS * 1e9) / 2) {
     throw new FakeTimersError(
-      `perfguard cannot measure: the clock moved ${elapsedNs} ns while ${PROBE_CPU_MICROS} µs of CPU time passed, so time is frozen (fake timers?). ${fix}`,
+      `perfguard cannot measure: the clock moved ${elapsedNs} ns while ${PROBE_SECONDS * 1e6} µs passed, so time is frozen (fake timers?). ${fix}`,
     );
   }
 }

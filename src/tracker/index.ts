@@ -16,3 +16,6 @@ export {
 } from './measure-options';
 export type { MeasureOptions, ResolvedMeasureOptions } from './measure-options';
 export { BATCH_THRESHOLD_NS } from './_timing-loop';
+export { DEFAULT_PROFILE_MS, recordCpuProfile } from './cpu-profile';
+export { startSingleRun } from './single-run';
+export type { SingleRun } from './single-run';

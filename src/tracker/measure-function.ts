@@ -1,10 +1,12 @@
 import os from 'node:os';
 import pidusage from 'pidusage';
+import { median } from 'simple-statistics';
 import { expectFunction, expectName } from '../_options';
 import { describeError, isPerfguardError, MeasurementError } from '../errors';
 import { assertRealTimers, createHrtimeClock, measureTimerResolutionNs } from './clock';
 import { captureEnvironment, type EnvironmentFingerprint } from './environment';
 import { type MeasureOptions, resolveMeasureOptions, type ResolvedMeasureOptions } from './measure-options';
+import { globalLookupPenalty } from './_global-lookup';
 import { runTimingLoop, type TimingLoopResult } from './_timing-loop';
 
 /** Per-call samples, one entry per sample (a call, or a batch of calls averaged). */
@@ -14,6 +16,8 @@ export interface MeasurementSamples {
   rssDeltaBytes: number[];
   /** CPU time over wall time during each sample, in percent (can exceed 100 with helper threads). */
   cpuPercent: number[];
+  /** Times the process was preempted (involuntary context switches) during each sample. */
+  preemptions: number[];
 }
 
 /** Everything the tracker learned about one function. */
@@ -30,6 +34,13 @@ export interface Measurement {
   /** 1-minute load averages before and after sampling. */
   loadAverage: { before: number; after: number };
   timerResolutionNs: number;
+  /**
+   * The machine's own speed during sampling: median time of a fixed reference loop, in ns
+   * (0 when the clock cannot time it, as with a planted clock).
+   */
+  machineProbeNs: number;
+  /** How much slower a global lookup is than a local one here (about 1 outside Jest's sandbox). */
+  globalLookupPenalty: number;
   startedAt: string;
   elapsedMs: number;
   environment: EnvironmentFingerprint;
@@ -63,6 +74,7 @@ function toSamples(loop: TimingLoopResult): MeasurementSamples {
     heapDeltaBytes: perCall(loop.heapDeltaBytes, loop.callsPerSample),
     rssDeltaBytes: perCall(loop.rssDeltaBytes, loop.callsPerSample),
     cpuPercent: loop.sampleNs.map((ns, i) => (ns > 0 ? ((loop.cpuNs[i] ?? 0) / ns) * 100 : 0)),
+    preemptions: loop.preemptions,
   };
 }
 
@@ -121,6 +133,8 @@ export async function measureFunction<TInput = undefined>(
     phaseCpuPercent,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
     timerResolutionNs,
+    machineProbeNs: median(loop.probeNs),
+    globalLookupPenalty: globalLookupPenalty(),
     startedAt,
     elapsedMs: Number(clock.now() - start) / 1e6,
     environment: captureEnvironment(),

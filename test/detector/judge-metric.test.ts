@@ -69,4 +69,17 @@ describe('judgeMetric on planted samples', () => {
     expect(verdict.factorInterval).toBeNull();
     expect(verdict.status).toBe('critical');
   });
+
+  it('withholds the alarm when the machine itself ran as much slower (reference loop)', () => {
+    const current = plantedSamples(1.6e-3, 200, 14);
+    const verdict = judgeMetric('duration', baseline, current, { ...duration, machineFactor: 1.6 });
+    expect(verdict.status).toBe('inconclusive');
+    expect(verdict.reason).toMatch(/machine itself ran 1\.60x slower/);
+    expect(verdict.machineFactor).toBe(1.6);
+  });
+
+  it('still flags a slowdown the machine does not explain', () => {
+    expect(judgeMetric('duration', baseline, plantedSamples(1.6e-3, 200, 15), { ...duration, machineFactor: 1.1 }).status).toBe('critical');
+    expect(judgeMetric('duration', baseline, plantedSamples(2.2e-3, 200, 16), { ...duration, machineFactor: 1.5 }).status).toBe('critical');
+  });
 });

@@ -7,6 +7,7 @@ const calm: StabilityInput = {
   timerResolutionNs: 30,
   loadPerCore: 0.3,
   isGcAvailable: true,
+  globalLookupPenalty: 1,
 };
 
 describe('assessStability', () => {
@@ -20,6 +21,7 @@ describe('assessStability', () => {
     [{ sampleCount: 9 }, 'few-samples'],
     [{ loadPerCore: 1.5 }, 'high-load'],
     [{ isGcAvailable: false }, 'no-gc'],
+    [{ globalLookupPenalty: 12 }, 'slow-globals'],
   ] as const)('notes %p as %p', (change, code) => {
     const notes = assessStability({ ...calm, ...change });
     expect(notes.map((note) => note.code)).toEqual([code]);

@@ -1,0 +1,64 @@
+import os from 'node:os';
+import { assertRealTimers, type Clock, createHrtimeClock, measureTimerResolutionNs } from './clock';
+import { globalLookupPenalty } from './_global-lookup';
+import { probeMachineNs } from './_machine-probe';
+import { captureEnvironment } from './environment';
+import type { Measurement } from './measure-function';
+
+/** A single measured run in progress; `stop()` ends it. */
+export interface SingleRun {
+  /** Ends the run and returns its measurement: one sample of one call. */
+  stop(): Measurement;
+}
+
+/**
+ * Starts timing one run of a piece of code (the block form of `measure`). Unlike
+ * `measureFunction` there is no warm-up and no repetition: the figure is one cold run.
+ */
+export function startSingleRun(name: string, clock?: Clock): SingleRun {
+  const chosen = clock ?? createHrtimeClock();
+  if (clock === undefined) assertRealTimers(chosen);
+  const timerResolutionNs = measureTimerResolutionNs(chosen, 20);
+  const now = (): bigint => chosen.now();
+  const probeBefore = probeMachineNs(now);
+  const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const memoryBefore = process.memoryUsage();
+  const usageBefore = process.resourceUsage();
+  const start = chosen.now();
+  let stopped: Measurement | undefined;
+  return {
+    stop(): Measurement {
+      if (stopped !== undefined) return stopped;
+      const elapsedNs = Number(chosen.now() - start);
+      const usage = process.resourceUsage();
+      const cpuMicros = usage.userCPUTime + usage.systemCPUTime - usageBefore.userCPUTime - usageBefore.systemCPUTime;
+      const memoryAfter = process.memoryUsage();
+      const probeAfter = probeMachineNs(now);
+      const cpuPercent = elapsedNs > 0 ? ((cpuMicros * 1000) / elapsedNs) * 100 : 0;
+      stopped = {
+        name,
+        samples: {
+          durationNs: [elapsedNs],
+          heapDeltaBytes: [memoryAfter.heapUsed - memoryBefore.heapUsed],
+          rssDeltaBytes: [memoryAfter.rss - memoryBefore.rss],
+          cpuPercent: [cpuPercent],
+          preemptions: [usage.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches],
+        },
+        callsPerSample: 1,
+        warmupCalls: 0,
+        isAsync: false,
+        isGcAvailable: typeof (globalThis as { gc?: unknown }).gc === 'function',
+        phaseCpuPercent: cpuPercent,
+        loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
+        timerResolutionNs,
+        machineProbeNs: (probeBefore + probeAfter) / 2,
+        globalLookupPenalty: globalLookupPenalty(),
+        startedAt,
+        elapsedMs: elapsedNs / 1e6,
+        environment: captureEnvironment(),
+      };
+      return stopped;
+    },
+  };
+}
