@@ -21,6 +21,9 @@ export {
 } from './stats';
 export type { MannWhitneyResult, SampleSummary, StabilityNote, StabilityNoteCode } from './stats';
 export { captureEnvironment, environmentKey, measureFunction } from './tracker';
+export { performanceTest } from './jest/performance-test';
+export type { PerformanceTestOptions } from './jest/performance-test';
+export type { PerfguardReporterOptions } from './jest/reporter';
 export type { Clock, Measurement, MeasurementSamples, MeasureOptions } from './tracker';
 export { DEFAULT_THRESHOLDS, judgeMetric } from './detector';
 export type { MetricThresholds, ThresholdOverrides, Thresholds, VerdictStatus } from './detector';
@@ -28,6 +31,8 @@ export { resolveStorePath, SCHEMA_VERSION, SqliteStore } from './store';
 export type { OpenStoreOptions } from './store';
 export {
   benchmark,
+  measure,
+  MeasureBlock,
   PerformanceRegressionDetector,
   PerformanceRegressionTester,
   readUpdateBaselineFlag,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Where a benchmark was called from, for duplicate-name errors and annotations. */
 export interface CallerPlace {
@@ -26,9 +27,10 @@ function readJestState(): JestState | undefined {
 /** The first stack frame outside perfguard and Node's internals, as `file:line`. */
 function callerFrame(stack: string | undefined, rootDir: string): string | undefined {
   for (const line of (stack ?? '').split('\n').slice(1)) {
-    const match = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):\d+\)?\s*$/.exec(line);
+    const match = /(?:\(|at )((?:file:\/\/)?(?:[A-Za-z]:)?[^():]+):(\d+):\d+\)?\s*$/.exec(line);
     if (match === null) continue;
-    const file = match[1] ?? '';
+    const raw = match[1] ?? '';
+    const file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
     if (file.startsWith('node:') || file.startsWith(PACKAGE_ROOT + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) {
       continue;
     }

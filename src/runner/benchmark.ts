@@ -28,3 +28,12 @@ export async function benchmark<TInput = undefined>(
   const tester = getDefaultTester();
   return tester.benchmarkAt(fn, name, options, describeCaller(new Error().stack, tester.rootDir));
 }
+
+/**
+ * Measures one run of `fn` with the default tester (see `PerformanceRegressionTester.measure`).
+ * @example const report = await measure('cold_start', () => loadConfig());
+ */
+export async function measure(name: string, fn: () => unknown): Promise<PerformanceReport> {
+  const tester = getDefaultTester();
+  return tester.measureAt(name, fn, describeCaller(new Error().stack, tester.rootDir)) as Promise<PerformanceReport>;
+}

@@ -35,8 +35,8 @@ export function toMetricSamples(samples: StoredSamples): MetricSamples {
 
 /** The samples a measurement keeps in the store. */
 export function toStoredSamples(measurement: Measurement): StoredSamples {
-  const { durationNs, heapDeltaBytes, cpuPercent } = measurement.samples;
-  return { durationNs, heapDeltaBytes, cpuPercent };
+  const { durationNs, heapDeltaBytes, cpuPercent, preemptions } = measurement.samples;
+  return { durationNs, heapDeltaBytes, cpuPercent, preemptions };
 }
 
 function durationFigures(durationNs: number[], confidence: number): DurationFigures {
@@ -118,6 +118,7 @@ export function stabilityNotesOf(measurement: Measurement, duration: DurationFig
     timerResolutionNs: measurement.timerResolutionNs,
     loadPerCore: Math.max(measurement.loadAverage.before, measurement.loadAverage.after) / measurement.environment.cpuCores,
     isGcAvailable: measurement.isGcAvailable,
+    globalLookupPenalty: measurement.globalLookupPenalty,
   });
 }
 
@@ -161,6 +162,7 @@ export function buildReport(measurement: Measurement, context: ReportContext): P
     place: context.place,
     testFile: context.testFile,
     runId: context.runId,
+    machineProbeNs: measurement.machineProbeNs,
     profilePath: context.profilePath ?? null,
   };
 }

@@ -1,7 +1,8 @@
-export { benchmark, getDefaultTester } from './benchmark';
+export { benchmark, getDefaultTester, measure } from './benchmark';
+export { MeasureBlock } from './measure-block';
 export { BENCHMARK_OPTION_NAMES, resolveBenchmarkOptions } from './benchmark-options';
 export type { BenchmarkOptions, ResolvedBenchmarkOptions } from './benchmark-options';
-export { BYTES_PER_MB, overallStatus, toMetricSamples } from './build-report';
+export { BYTES_PER_MB, overallStatus, regressionsOf, toMetricSamples } from './build-report';
 export type { MetricSamples } from './build-report';
 export { describeCaller } from './_caller';
 export type { CallerPlace } from './_caller';
@@ -9,6 +10,7 @@ export {
   describeBaseline,
   DETECTOR_OPTION_NAMES,
   expectConfidence,
+  machineFactorOf,
   PerformanceRegressionDetector,
 } from './performance-regression-detector';
 export type { Baseline, DetectorOptions, EnvironmentMismatchMode, JudgeOverrides } from './performance-regression-detector';

@@ -1,6 +1,7 @@
 import { assertKnownOptions, describeValue, expectName, expectOneOf } from '../_options';
 import {
   judgeMetric,
+  measureContention,
   type MetricVerdict,
   noBaselineVerdict,
   resolveThresholds,
@@ -37,6 +38,8 @@ export interface DetectorOptions {
 export interface JudgeOverrides {
   thresholds?: ThresholdOverrides | undefined;
   confidence?: number | undefined;
+  /** Current over baseline machine speed (reference-loop times), applied to duration. */
+  machineFactor?: number | undefined;
 }
 
 /** The names {@link DetectorOptions} accepts. */
@@ -66,6 +69,12 @@ export function expectConfidence(value: unknown, name = 'confidence'): number {
     throw new ConfigError(`\`${name}\` must be a probability from 0.5 up to (not including) 1, such as 0.95, received ${describeValue(value)}.`);
   }
   return value;
+}
+
+/** Current over baseline machine speed, when both reference-loop times are known. */
+export function machineFactorOf(currentProbeNs: number | undefined, baselineProbeNs: number | undefined): number | undefined {
+  if (currentProbeNs === undefined || baselineProbeNs === undefined || currentProbeNs <= 0 || baselineProbeNs <= 0) return undefined;
+  return currentProbeNs / baselineProbeNs;
 }
 
 /** Summary of the stored baseline for a report. */
@@ -179,7 +188,12 @@ export class PerformanceRegressionDetector {
     }
     const before = toMetricSamples(baseline);
     return (['duration', 'memory', 'cpu'] as const).map((metric) =>
-      judgeMetric(metric, before[metric], now[metric], { thresholds: thresholds[metric], confidence }),
+      judgeMetric(metric, before[metric], now[metric], {
+        thresholds: thresholds[metric],
+        confidence,
+        machineFactor: metric === 'duration' ? overrides.machineFactor : undefined,
+        contention: metric === 'duration' ? measureContention(baseline, current) : undefined,
+      }),
     );
   }
 

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { assertKnownOptions, describeValue, expectFunction, expectName } from '../_options';
-import type { ThresholdOverrides } from '../detector';
-import { ConfigError, DuplicateNameError } from '../errors';
+import { MACHINE_SLOWDOWN_GUARD, type ThresholdOverrides } from '../detector';
+import { ConfigError, describeError, DuplicateNameError, MeasurementError } from '../errors';
 import { resolveStorePath, type SqliteStore } from '../store';
-import { measureFunction } from '../tracker';
-import type { BaselineEpoch, PerformanceReport, ReportNote, StoredBaseline } from '../types';
+import { type Measurement, measureFunction, recordCpuProfile, startSingleRun } from '../tracker';
+import type { BaselineEpoch, PerformanceReport, ReportNote, StoredBaseline, StoredSamples } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
 import { type BenchmarkOptions, resolveBenchmarkOptions, type ResolvedBenchmarkOptions } from './benchmark-options';
 import { buildReport, toStoredSamples } from './build-report';
+import { MeasureBlock } from './measure-block';
 import {
   describeBaseline,
   type DetectorOptions,
+  machineFactorOf,
   type EnvironmentMismatchMode,
   PerformanceRegressionDetector,
 } from './performance-regression-detector';
@@ -35,9 +38,24 @@ export interface TesterOptions {
   defaults?: BenchmarkOptions;
   /** Environment variables to read (UPDATE_PERFORMANCE_BASELINE, PERFGUARD_*). @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Folder for CPU profiles (`profile` option). @default PERFGUARD_PROFILE_DIR, else perfguard-reports/profiles under rootDir */
+  profileDir?: string;
 }
 
-const TESTER_OPTION_NAMES = ['store', 'rootDir', 'detector', 'thresholds', 'confidence', 'environmentMismatch', 'defaults', 'env'] as const;
+const TESTER_OPTION_NAMES = [
+  'store',
+  'rootDir',
+  'detector',
+  'thresholds',
+  'confidence',
+  'environmentMismatch',
+  'defaults',
+  'env',
+  'profileDir',
+] as const;
+
+/** Most earlier single runs a `measure` is judged against. */
+const SINGLE_RUN_POOL = 50;
 
 interface Attempt {
   name: string;
@@ -45,6 +63,8 @@ interface Attempt {
   caller: CallerPlace;
   runId: string;
   isUpdate: boolean;
+  /** The function, for profiling; undefined for the block form of `measure`. */
+  fn: ((input: unknown) => unknown) | undefined;
 }
 
 function nonEmpty(value: string | undefined): string | null {
@@ -65,12 +85,17 @@ export class PerformanceRegressionTester {
   private readonly defaults: BenchmarkOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly knownRuns = new Set<string>();
+  private readonly profileDir: string;
 
   constructor(options: TesterOptions = {}) {
     const record = assertKnownOptions(options, TESTER_OPTION_NAMES, 'PerformanceRegressionTester');
     this.rootDir = options.rootDir ?? process.cwd();
     this.env = options.env ?? process.env;
     this.defaults = options.defaults ?? {};
+    this.profileDir = path.resolve(
+      this.rootDir,
+      options.profileDir ?? nonEmpty(this.env['PERFGUARD_PROFILE_DIR']) ?? path.join('perfguard-reports', 'profiles'),
+    );
     resolveBenchmarkOptions(this.defaults, {}, 'PerformanceRegressionTester defaults');
     if (record['detector'] !== undefined && !(record['detector'] instanceof PerformanceRegressionDetector)) {
       throw new ConfigError(`\`detector\` must be a PerformanceRegressionDetector, received ${describeValue(record['detector'])}.`);
@@ -118,13 +143,64 @@ export class PerformanceRegressionTester {
     const isUpdate = readUpdateBaselineFlag(this.env);
     const runId = this.ensureRun();
     this.assertNameFree(runId, name, caller);
-    const attempt: Attempt = { name, options: resolved as ResolvedBenchmarkOptions, caller, runId, isUpdate };
-    const first = await this.measureOnce(fn as (input: unknown) => unknown, attempt, 1, []);
+    const measured = fn as (input: unknown) => unknown;
+    const attempt: Attempt = { name, options: resolved as ResolvedBenchmarkOptions, caller, runId, isUpdate, fn: measured };
+    const measureOptions = resolved.measureOptions as BenchmarkOptions;
+    const first = await this.record(await measureFunction(measured, name, measureOptions), attempt, 1, []);
     if (first.status !== 'regression' || !resolved.retry || isUpdate) return first;
     const flagged = first.regressions.map((r) => `${r.metricType} ${r.regressionFactor.toFixed(2)}x ${r.severity}`).join(', ');
-    return this.measureOnce(fn as (input: unknown) => unknown, attempt, 2, [
+    return this.record(await measureFunction(measured, name, measureOptions), attempt, 2, [
       { code: 'remeasured', message: `the first measurement was flagged (${flagged}); this second measurement decides` },
     ]);
+  }
+
+  /**
+   * Measures one run of a piece of code, judges it and records it.
+   * - `measure(name, fn)`: runs `fn` once (awaiting it) and resolves to the report; if `fn`
+   *   throws, rejects and records nothing.
+   * - `measure(name)`: returns a block handle for `using` / `await using`; the run ends, and
+   *   is recorded, when the block exits (or at `end()`).
+   *
+   * A single run is judged against the single runs recorded since its baseline (up to 50),
+   * so it can prove a slowdown only once some history exists; until then it is at most
+   * `inconclusive`. Use `benchmark` for repeatable, gating figures.
+   * @example
+   * { await using m = tester.measure('database_query'); await db.query('...'); }
+   */
+  measure(name: string): MeasureBlock;
+  measure(name: string, fn: () => unknown): Promise<PerformanceReport>;
+  measure(name: string, fn?: () => unknown): MeasureBlock | Promise<PerformanceReport> {
+    const caller = describeCaller(new Error().stack, this.rootDir);
+    return this.measureAt(name, fn, caller);
+  }
+
+  /** @internal `measure` with the caller already known. */
+  measureAt(name: string, fn: (() => unknown) | undefined, caller: CallerPlace): MeasureBlock | Promise<PerformanceReport> {
+    expectName(name, 'name', "Pass a name that identifies this measurement, such as 'database_query'.");
+    if (fn !== undefined) expectFunction(fn, 'fn', 'Pass the code to measure as a function, or use the block form: await using m = tester.measure(name).');
+    const attempt: Attempt = {
+      name,
+      options: resolveBenchmarkOptions({}, {}, 'measure'),
+      caller,
+      runId: this.ensureRun(),
+      isUpdate: readUpdateBaselineFlag(this.env),
+      fn: undefined,
+    };
+    this.assertNameFree(attempt.runId, name, caller);
+    const run = startSingleRun(name, this.defaults.clock);
+    const finish = (): PerformanceReport => this.recordSync(run.stop(), attempt);
+    if (fn === undefined) return new MeasureBlock(name, finish);
+    return (async () => {
+      try {
+        await fn();
+      } catch (error) {
+        throw new MeasurementError(
+          `measure '${name}': the measured code threw, so nothing was recorded: ${describeError(error)}`,
+          { cause: error },
+        );
+      }
+      return finish();
+    })();
   }
 
   private ensureRun(): string {
@@ -145,37 +221,52 @@ export class PerformanceRegressionTester {
     }
   }
 
-  private async measureOnce(
-    fn: (input: unknown) => unknown,
-    attempt: Attempt,
-    attemptNumber: number,
-    extraNotes: ReportNote[],
-  ): Promise<PerformanceReport> {
-    const { options } = attempt;
-    const measurement = await measureFunction(fn, attempt.name, options.measureOptions);
+  /** Judges a measurement, writes its CPU profile if asked, and stores it. */
+  private async record(measurement: Measurement, attempt: Attempt, attemptNumber: number, extraNotes: ReportNote[]): Promise<PerformanceReport> {
+    const prepared = this.prepare(measurement, attempt, attemptNumber, extraNotes);
+    const { profile } = attempt.options;
+    if (attempt.fn !== undefined && (profile === true || (profile === 'on-regression' && prepared.report.status === 'regression'))) {
+      const file = path.join(this.profileDir, `${safeFileName(attempt.name)}-${Date.now()}.cpuprofile`);
+      const fn = attempt.fn;
+      prepared.report.profilePath = await recordCpuProfile(() => fn(undefined), file);
+      prepared.report.notes.push({ code: 'profile-written', message: `CPU profile written to ${file} (open it in Chrome DevTools)` });
+    }
+    return this.store(prepared);
+  }
+
+  private recordSync(measurement: Measurement, attempt: Attempt): PerformanceReport {
+    return this.store(this.prepare(measurement, attempt, 1, []));
+  }
+
+  private prepare(measurement: Measurement, attempt: Attempt, attemptNumber: number, extraNotes: ReportNote[]) {
     const samples = toStoredSamples(measurement);
     const environmentKey = measurement.environment.key;
-    const judged = this.judge(attempt, samples, environmentKey);
+    const judged = this.judge(attempt, samples, environmentKey, measurement.machineProbeNs);
     const report = buildReport(measurement, {
       verdicts: judged.verdicts,
       ...(attempt.isUpdate ? { status: 'baseline-updated' as const } : {}),
       baseline: judged.baseline === undefined ? null : describeBaseline(judged.baseline, environmentKey),
       notes: [...judged.notes, ...extraNotes],
-      metadata: options.metadata,
+      metadata: attempt.options.metadata,
       attempt: attemptNumber,
       place: attempt.caller.place,
       testFile: attempt.caller.testFile,
       runId: attempt.runId,
-      confidence: options.confidence ?? this.detector.confidence,
+      confidence: attempt.options.confidence ?? this.detector.confidence,
     });
+    return { report, samples, environmentKey, attempt, epochReason: judged.epochReason };
+  }
+
+  private store(prepared: ReturnType<PerformanceRegressionTester['prepare']>): PerformanceReport {
+    const { report, samples, environmentKey, attempt, epochReason } = prepared;
     const resultId = randomUUID();
-    const epoch = judged.epochReason === undefined ? undefined : this.newEpoch(attempt, environmentKey, resultId, judged.epochReason);
+    const epoch = epochReason === undefined ? undefined : this.newEpoch(attempt, environmentKey, resultId, epochReason);
     this.detector.getStore().insertResult(
       {
         id: resultId,
         runId: attempt.runId,
         testName: attempt.name,
-        attempt: attemptNumber,
+        attempt: report.attempt,
         createdAt: new Date().toISOString(),
         status: report.status,
         environmentKey,
@@ -187,7 +278,21 @@ export class PerformanceRegressionTester {
     return report;
   }
 
-  private judge(attempt: Attempt, samples: ReturnType<typeof toStoredSamples>, environmentKey: string) {
+  /** For a single run: the baseline's sample plus the accepted single runs since it. */
+  private pooledSamples(attempt: Attempt, baseline: StoredBaseline, environmentKey: string): StoredSamples {
+    const pool = this.detector
+      .getStore()
+      .acceptedResultsSince(attempt.name, environmentKey, baseline.result.createdAt, SINGLE_RUN_POOL)
+      .filter((result) => result.id !== baseline.result.id);
+    const all = [baseline.result, ...pool];
+    return {
+      durationNs: all.flatMap((result) => result.samples.durationNs),
+      heapDeltaBytes: all.flatMap((result) => result.samples.heapDeltaBytes),
+      cpuPercent: all.flatMap((result) => result.samples.cpuPercent),
+    };
+  }
+
+  private judge(attempt: Attempt, samples: StoredSamples, environmentKey: string, machineProbeNs: number) {
     const { options } = attempt;
     const overrides = { thresholds: options.thresholds, confidence: options.confidence };
     const notes: ReportNote[] = [];
@@ -211,7 +316,16 @@ export class PerformanceRegressionTester {
         message: `the baseline was measured on another environment (${baseline.epoch.environmentKey}; this one is ${environmentKey}): figures may differ for that reason alone`,
       });
     }
-    return { verdicts: this.detector.judge(samples, baseline.result.samples, overrides), baseline, notes, epochReason: undefined };
+    const machineFactor = machineFactorOf(machineProbeNs, baseline.result.report.machineProbeNs);
+    if (machineFactor !== undefined && machineFactor >= MACHINE_SLOWDOWN_GUARD) {
+      notes.push({
+        code: 'machine-slower',
+        message: `the machine ran ${machineFactor.toFixed(2)}x slower than when the baseline was measured (perfguard's reference loop): a slowdown it explains is not called a regression`,
+      });
+    }
+    const isSingleRun = attempt.fn === undefined && samples.durationNs.length === 1;
+    const against = isSingleRun ? this.pooledSamples(attempt, baseline, environmentKey) : baseline.result.samples;
+    return { verdicts: this.detector.judge(samples, against, { ...overrides, machineFactor }), baseline, notes, epochReason: undefined };
   }
 
   private newEpoch(attempt: Attempt, environmentKey: string, resultId: string, reason: string): BaselineEpoch {
@@ -233,4 +347,8 @@ export class PerformanceRegressionTester {
   close(): void {
     this.detector.close();
   }
+}
+
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'benchmark';
 }

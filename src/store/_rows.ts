@@ -94,6 +94,7 @@ function encodeSamples(samples: StoredSamples): string {
     durationNs: rounded(samples.durationNs, 3),
     heapDeltaBytes: rounded(samples.heapDeltaBytes, 2),
     cpuPercent: rounded(samples.cpuPercent, 2),
+    ...(samples.preemptions === undefined ? {} : { preemptions: samples.preemptions }),
   });
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors';
 import type { BaselineEpoch, ResultRecord, RunRecord, StoredBaseline } from '../types';
+import { DashboardQueries } from './_dashboard-queries';
 import { MIGRATIONS, SCHEMA_VERSION } from './_migrations';
 import {
   type BaselineRow,
@@ -329,6 +330,23 @@ export class SqliteStore {
     });
   }
 
+  /**
+   * Results of a test on one environment created at or after `since` whose status is not
+   * `regression`, newest first: the pool a single-run `measure` is judged against.
+   */
+  acceptedResultsSince(testName: string, environmentKey: string, since: string, limit: number): ResultRecord[] {
+    return this.guard('read', () =>
+      (
+        this.db
+          .prepare(
+            `SELECT * FROM results WHERE test_name = ? AND environment_key = ? AND created_at >= ? AND status != 'regression'
+             ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+          )
+          .all(testName, environmentKey, since, limit) as ResultRow[]
+      ).map(resultFromRow),
+    );
+  }
+
   /** Every epoch of a test, oldest first. */
   baselineEpochs(testName: string): BaselineEpoch[] {
     return this.guard('read', () =>
@@ -370,6 +388,80 @@ export class SqliteStore {
     return names
       .map((testName) => ({ testName, epochs: this.currentEpochs(testName) }))
       .filter((entry) => entry.epochs.length > 0);
+  }
+
+  /**
+   * Writes runs, results and epochs in one transaction, skipping any whose id is already
+   * stored (so importing the same records twice adds nothing). All or nothing.
+   * @returns how many of each were new
+   */
+  importRecords(records: { runs: RunRecord[]; results: ResultRecord[]; epochs: BaselineEpoch[] }): { runs: number; results: number; epochs: number } {
+    const added = { runs: 0, results: 0, epochs: 0 };
+    this.write('import into', () => {
+      const run = this.db.prepare(
+        `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
+         VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`,
+      );
+      const result = this.db.prepare(
+        `INSERT OR IGNORE INTO results (id, run_id, test_name, attempt, created_at, status, environment_key, median_s, p25_s, p75_s,
+           memory_mb, cpu_percent, factor, report_json, samples_json)
+         VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @environment_key, @median_s, @p25_s, @p75_s,
+           @memory_mb, @cpu_percent, @factor, @report_json, @samples_json)`,
+      );
+      const epoch = this.db.prepare(
+        `INSERT OR IGNORE INTO baselines (id, test_name, environment_key, created_at, git_commit, reason, created_by, result_id, is_deleted)
+         VALUES (@id, @test_name, @environment_key, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`,
+      );
+      for (const record of records.runs) added.runs += run.run(runToRow(record)).changes;
+      for (const record of records.results) added.results += result.run(resultToRow(record)).changes;
+      for (const record of records.epochs) added.epochs += epoch.run(epochToRow(record)).changes;
+    });
+    return added;
+  }
+
+  /**
+   * Folds another store file into this one: every run, result and epoch not already here
+   * (matched by id, so merging the same file twice adds nothing). The other file is only read.
+   * @returns how many of each were new
+   */
+  mergeFrom(otherFile: string): { runs: number; results: number; epochs: number } {
+    SqliteStore.open(otherFile, { readonly: true }).close();
+    const added = { runs: 0, results: 0, epochs: 0 };
+    this.guard('merge into', () => {
+      this.db.prepare('ATTACH DATABASE ? AS incoming').run(path.resolve(otherFile));
+      try {
+        this.db
+          .transaction(() => {
+            added.runs = this.db.prepare('INSERT OR IGNORE INTO main.runs SELECT * FROM incoming.runs').run().changes;
+            added.results = this.db.prepare('INSERT OR IGNORE INTO main.results SELECT * FROM incoming.results').run().changes;
+            added.epochs = this.db.prepare('INSERT OR IGNORE INTO main.baselines SELECT * FROM incoming.baselines').run().changes;
+          })
+          .immediate();
+      } finally {
+        this.db.prepare('DETACH DATABASE incoming').run();
+      }
+    });
+    return added;
+  }
+
+  /** Number of runs, results and epochs stored. */
+  counts(): { runs: number; results: number; epochs: number } {
+    return this.guard('read', () => {
+      const count = (table: string): number => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      return { runs: count('runs'), results: count('results'), epochs: count('baselines') };
+    });
+  }
+
+  /** The read queries the dashboard draws from. Errors become {@link StoreError}s. */
+  dashboard(): DashboardQueries {
+    const queries = new DashboardQueries(this.db);
+    return new Proxy(queries, {
+      get: (target, property, receiver) => {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => this.guard('read', () => (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
   }
 
   /** Closes the handle. */

@@ -1,0 +1,21 @@
+import type { Config } from 'jest';
+
+// The example performance suite (`npm run perf`): serial, against the built package, with
+// perfguard's reporter. Run it with node --expose-gc so memory figures are steadier.
+const config: Config = {
+  rootDir: '../..',
+  roots: ['<rootDir>/examples/perf'],
+  testMatch: ['**/*.perf.test.ts'],
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  // One worker: perf tests beside other test files would measure each other.
+  maxWorkers: 1,
+  moduleNameMapper: {
+    '^perfguard$': '<rootDir>/dist/index.js',
+    '^perfguard/jest$': '<rootDir>/dist/jest/setup.js',
+  },
+  setupFilesAfterEnv: ['<rootDir>/dist/jest/setup.js'],
+  reporters: ['default', ['<rootDir>/dist/jest/reporter.js', { outputDir: 'perfguard-reports', failOn: 'critical' }]],
+};
+
+export default config;

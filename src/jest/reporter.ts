@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AggregatedResult, Config, Reporter, Test, TestContext, TestResult } from '@jest/reporters';
+import { assertKnownOptions, expectOneOf } from '../_options';
+import { renderAnnotations, renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun, verdictOf } from '../report';
+import { createRunRecord } from '../runner';
+import { resolveStorePath, SqliteStore } from '../store';
+
+/** Options of the perfguard Jest reporter: `reporters: ['default', ['perfguard/reporter', { … }]]`. */
+export interface PerfguardReporterOptions {
+  /** Folder for perfguard-report.json, perfguard-report.md and CPU profiles. @default '<rootDir>/perfguard-reports' */
+  outputDir?: string;
+  /** Lowest severity that fails the run: 'warning', 'critical' or 'none'. @default 'critical' */
+  failOn?: 'warning' | 'critical' | 'none';
+  /** Store file. @default PERFGUARD_DB, else '<rootDir>/baselines/perfguard.db' */
+  store?: string;
+}
+
+const OPTION_NAMES = ['outputDir', 'failOn', 'store'] as const;
+
+interface FileWindow {
+  start: number;
+  end: number;
+}
+
+/**
+ * Gathers every perfguard result of one `jest` invocation, across all workers, into one run
+ * of the store; prints a table to stderr; writes the JSON report and the pull-request
+ * comment; annotates GitHub Actions; and fails the run on regressions at or above `failOn`.
+ */
+export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 'onTestFileStart' | 'onTestFileResult' | 'onRunComplete' | 'getLastError'> {
+  private readonly rootDir: string;
+  private readonly outputDir: string;
+  private readonly failOn: 'warning' | 'critical' | 'none';
+  private readonly storePath: string;
+  private readonly maxWorkers: number;
+  private readonly windows = new Map<string, FileWindow>();
+  private runId: string;
+  private lastError: Error | undefined;
+
+  constructor(globalConfig: Config.GlobalConfig, options: PerfguardReporterOptions = {}) {
+    const record = assertKnownOptions(options, OPTION_NAMES, 'perfguard/reporter');
+    this.rootDir = globalConfig.rootDir;
+    this.maxWorkers = globalConfig.maxWorkers;
+    this.outputDir = path.resolve(this.rootDir, typeof record['outputDir'] === 'string' ? record['outputDir'] : 'perfguard-reports');
+    this.failOn = record['failOn'] === undefined ? 'critical' : expectOneOf(record['failOn'], ['warning', 'critical', 'none'] as const, 'failOn');
+    this.storePath = resolveStorePath({ path: typeof record['store'] === 'string' ? record['store'] : undefined, rootDir: this.rootDir });
+    this.runId = this.shareRunSettings();
+  }
+
+  /**
+   * Workers are forked after the reporter starts and inherit its environment: this is how
+   * every worker's measurements join one run, in one store, relative to one root.
+   */
+  private shareRunSettings(): string {
+    const named = process.env['PERFGUARD_RUN_ID'];
+    const runId = named !== undefined && named.trim() !== '' ? named.trim() : randomUUID();
+    process.env['PERFGUARD_RUN_ID'] = runId;
+    process.env['PERFGUARD_DB'] = this.storePath;
+    process.env['PERFGUARD_PROFILE_DIR'] ??= path.join(this.outputDir, 'profiles');
+    return runId;
+  }
+
+  onRunStart(): void {
+    this.lastError = undefined;
+    this.windows.clear();
+    const store = SqliteStore.open(this.storePath);
+    try {
+      store.ensureRun(createRunRecord(this.runId, this.rootDir));
+    } finally {
+      store.close();
+    }
+  }
+
+  onTestFileStart(test: Test): void {
+    this.windows.set(test.path, { start: Date.now(), end: Infinity });
+  }
+
+  onTestFileResult(test: Test, _result: TestResult): void {
+    const window = this.windows.get(test.path);
+    if (window !== undefined) window.end = Date.now();
+  }
+
+  async onRunComplete(_contexts: Set<TestContext>, _results: AggregatedResult): Promise<void> {
+    const summary = this.summarize();
+    if (summary.reports.length === 0) return;
+    process.stderr.write(renderTable(summary));
+    fs.mkdirSync(this.outputDir, { recursive: true });
+    const jsonFile = path.join(this.outputDir, 'perfguard-report.json');
+    const markdown = renderMarkdown(summary);
+    fs.writeFileSync(jsonFile, renderJson(summary));
+    fs.writeFileSync(path.join(this.outputDir, 'perfguard-report.md'), markdown);
+    process.stderr.write(`perfguard: wrote ${path.relative(process.cwd(), jsonFile) || jsonFile} and perfguard-report.md\n`);
+    if (process.env['GITHUB_ACTIONS'] === 'true') this.reportToGithub(summary, markdown);
+    this.lastError = this.failure(summary);
+    // Jest turns a reporter's error into the exit code without printing it: say why here.
+    if (this.lastError !== undefined) process.stderr.write(`${this.lastError.message}\n`);
+    await Promise.resolve();
+  }
+
+  private summarize(): RunSummary {
+    const store = SqliteStore.open(this.storePath);
+    try {
+      store.endRun(this.runId, new Date().toISOString());
+      const reports = store.resultsOfRun(this.runId).map((result) => result.report);
+      return summarizeRun(store.getRun(this.runId) ?? null, reports, this.parallelNotes(reports.map((r) => r.testFile)));
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Perf test files that ran while another file was running measured each other too. */
+  private parallelNotes(testFiles: (string | null)[]): string[] {
+    if (this.maxWorkers <= 1) return [];
+    const perfFiles = new Set(testFiles.filter((file): file is string => file !== null));
+    const overlapping = [...perfFiles].filter((file) => {
+      const mine = this.windows.get(file);
+      if (mine === undefined) return false;
+      return [...this.windows].some(([other, window]) => other !== file && window.start < mine.end && mine.start < window.end);
+    });
+    if (overlapping.length === 0) return [];
+    return [
+      `${overlapping.length} perf test file(s) ran in parallel with other test files, which competed for the CPU: run performance tests serially (--runInBand, or a separate Jest config with maxWorkers: 1).`,
+    ];
+  }
+
+  private reportToGithub(summary: RunSummary, markdown: string): void {
+    for (const line of renderAnnotations(summary, this.rootDir)) process.stdout.write(`${line}\n`);
+    const stepSummary = process.env['GITHUB_STEP_SUMMARY'];
+    if (stepSummary !== undefined && stepSummary !== '') fs.appendFileSync(stepSummary, `${markdown}\n`);
+  }
+
+  private failure(summary: RunSummary): Error | undefined {
+    if (this.failOn === 'none') return undefined;
+    const failing = summary.reports.filter((report) => {
+      const verdict = verdictOf(report);
+      return verdict === 'critical' || (this.failOn === 'warning' && verdict === 'warning');
+    });
+    if (failing.length === 0) return undefined;
+    return new Error(
+      `perfguard: ${failing.length} performance regression(s) at or above ${this.failOn}: ${failing.map((r) => `'${r.name}' (${verdictOf(r)})`).join(', ')}`,
+    );
+  }
+
+  getLastError(): Error | undefined {
+    return this.lastError;
+  }
+}

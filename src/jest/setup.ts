@@ -1,0 +1,10 @@
+// `perfguard/jest`, for setupFilesAfterEnv: registers perfguard's matchers.
+import { perfguardMatchers } from './matchers';
+
+export type { NoRegressionsOptions } from './matchers';
+export { perfguardMatchers } from './matchers';
+export { performanceTest } from './performance-test';
+export type { PerformanceTestOptions } from './performance-test';
+
+const jestExpect = (globalThis as { expect?: { extend?: (matchers: object) => void } }).expect;
+if (typeof jestExpect?.extend === 'function') jestExpect.extend(perfguardMatchers);

@@ -1,0 +1,56 @@
+import type { Interval, MetricType } from '../types';
+
+/** A duration in seconds in the most readable unit: `812 ns`, `3.40 µs`, `12.5 ms`, `1.20 s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  const abs = Math.abs(seconds);
+  if (abs < 1e-6) return `${trim(seconds * 1e9)} ns`;
+  if (abs < 1e-3) return `${trim(seconds * 1e6)} µs`;
+  if (abs < 1) return `${trim(seconds * 1e3)} ms`;
+  return `${trim(seconds)} s`;
+}
+
+/** A memory figure in MB in a readable unit: `512 B`, `3.2 KB`, `12.5 MB`. */
+export function formatMemory(megabytes: number): string {
+  if (!Number.isFinite(megabytes)) return String(megabytes);
+  const bytes = megabytes * 1024 * 1024;
+  const abs = Math.abs(bytes);
+  if (abs < 1024) return `${trim(bytes)} B`;
+  if (abs < 1024 * 1024) return `${trim(bytes / 1024)} KB`;
+  if (abs < 1024 ** 3) return `${trim(megabytes)} MB`;
+  return `${trim(megabytes / 1024)} GB`;
+}
+
+/** A CPU percentage: `97.3 %`. */
+export function formatPercent(percent: number): string {
+  return `${percent.toFixed(1)} %`;
+}
+
+/** A metric value in its readable unit. */
+export function formatMetric(metric: MetricType, value: number): string {
+  if (metric === 'duration') return formatDuration(value);
+  if (metric === 'memory') return formatMemory(value);
+  return formatPercent(value);
+}
+
+/** A factor with its interval: `1.62x [1.55, 1.70]`. */
+export function formatFactor(factor: number | null, interval?: Interval | null): string {
+  if (factor === null) return '–';
+  if (!Number.isFinite(factor)) return '∞';
+  const shown = `${factor.toFixed(2)}x`;
+  if (interval === undefined || interval === null) return shown;
+  return `${shown} [${interval.lower.toFixed(2)}, ${interval.upper.toFixed(2)}]`;
+}
+
+/** A probability as a percentage with enough digits to tell 0.999 from 0.95: `99.9 %`. */
+export function formatConfidence(probability: number | null): string {
+  if (probability === null) return '–';
+  const digits = probability >= 0.999 && probability < 1 ? 2 : 1;
+  return `${(probability * 100).toFixed(digits)} %`;
+}
+
+function trim(value: number): string {
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  return value.toFixed(digits);
+}

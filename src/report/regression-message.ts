@@ -1,0 +1,35 @@
+import type { PerformanceReport, Regression } from '../types';
+import { formatConfidence, formatFactor, formatMetric } from './format-units';
+
+/** The lowest severity that counts as a failure. */
+export type FailOn = 'warning' | 'critical';
+
+/** The regressions of a report at or above `failOn`. */
+export function failingRegressions(report: PerformanceReport, failOn: FailOn = 'warning'): Regression[] {
+  return report.regressions.filter((regression) => failOn === 'warning' || regression.severity === 'critical');
+}
+
+/** One line per regression: metric, baseline against current, factor with interval, confidence. */
+export function describeRegression(regression: Regression): string {
+  const { metricType, baselineValue, currentValue, regressionFactor, factorInterval, severity, confidence } = regression;
+  return `${metricType} ${severity}: ${formatMetric(metricType, baselineValue)} → ${formatMetric(metricType, currentValue)}, ${formatFactor(regressionFactor, factorInterval)} slower, confidence ${formatConfidence(confidence)}`;
+}
+
+/**
+ * The failure message of a regressed benchmark: what regressed, by how much, how sure, and
+ * how to accept the new figures as the baseline if the slowdown is intended.
+ */
+export function formatRegressionMessage(report: PerformanceReport, failOn: FailOn = 'warning'): string {
+  const lines = [`Performance regression in '${report.name}':`];
+  for (const regression of failingRegressions(report, failOn)) lines.push(`  ${describeRegression(regression)}`);
+  if (report.baseline !== null) {
+    const commit = report.baseline.commit === null ? '' : ` at commit ${report.baseline.commit.slice(0, 12)}`;
+    lines.push(`  baseline from ${report.baseline.createdAt}${commit}`);
+  }
+  if (report.attempt > 1) lines.push('  (confirmed by a second measurement)');
+  for (const note of report.notes) if (note.code !== 'remeasured') lines.push(`  note: ${note.message}`);
+  lines.push(
+    '  If the slowdown is intended, accept the new figures as the baseline: rerun with UPDATE_PERFORMANCE_BASELINE=true (and PERFGUARD_BASELINE_REASON="why").',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { PerformanceRegressionTester } from '../../src/runner/performance-regression-tester';
+import { createFakeClock } from './fake-clock';
+import { plantedWork } from './planted';
+
+/**
+ * Fills a store file with real runs of planted work, as perf test runs would: each entry of
+ * `runs` is one run mapping test names to nanoseconds per call.
+ */
+export async function seedStore(file: string, runs: Record<string, number>[], commitPrefix = 'c0ffee'): Promise<void> {
+  const clock = createFakeClock();
+  let seed = 1;
+  for (const [index, tests] of runs.entries()) {
+    const tester = new PerformanceRegressionTester({
+      store: file,
+      rootDir: path.dirname(file),
+      env: { PERFGUARD_RUN_ID: `${path.basename(file)}-${commitPrefix}-run-${index}`, GITHUB_SHA: `${commitPrefix}${index}`, GITHUB_REF_NAME: 'main' },
+      defaults: { clock, time: 100, retry: false },
+    });
+    for (const [name, ns] of Object.entries(tests)) await tester.benchmark(plantedWork(clock, ns, seed++), name);
+    tester.close();
+  }
+}
