@@ -1,0 +1,45 @@
+import { ConfigError } from '../errors';
+import { resolveStorePath, SqliteStore } from '../store';
+
+/** A writable stream as the CLI needs it; tests pass string collectors. */
+export interface Output {
+  write(chunk: string): unknown;
+}
+
+/** What every command gets: where it runs and where it writes. */
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: Output;
+  stderr: Output;
+}
+
+/** Listing formats every listing command takes. */
+export type ListFormat = 'table' | 'json';
+
+/** The store a command works on: `--db`, else PERFGUARD_DB, else baselines/perfguard.db. */
+export function openStore(context: CommandContext, db: string | undefined, readonly: boolean): SqliteStore {
+  return SqliteStore.open(resolveStorePath({ path: db, rootDir: context.cwd, env: context.env }), { readonly });
+}
+
+/** Runs `work` with a store that is closed afterwards. */
+export function withStore<T>(context: CommandContext, db: string | undefined, readonly: boolean, work: (store: SqliteStore) => T): T {
+  const store = openStore(context, db, readonly);
+  try {
+    return work(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Parses `--limit` and friends: a positive integer or a usage error. */
+export function parsePositiveInteger(value: string, option: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new ConfigError(`${option} must be a positive integer, received '${value}'.`);
+  return parsed;
+}
+
+/** Prints JSON with a trailing newline. */
+export function printJson(context: CommandContext, value: unknown): void {
+  context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

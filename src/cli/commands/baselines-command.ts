@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors';
+import { alignColumns, formatDuration, formatMedianSpread } from '../../report';
+import { baselineAuthor } from '../../runner';
+import type { SqliteStore } from '../../store';
+import type { BaselineEpoch } from '../../types';
+import { type ExportedBaseline, readBaselinesFile, writeBaselinesFile } from '../baselines-file';
+import { type CommandContext, type ListFormat, printJson, withStore } from '../_context';
+import { formatOption } from './report-command';
+
+interface DbOption {
+  db?: string;
+}
+
+function short(commit: string | null): string {
+  return commit === null ? '–' : commit.slice(0, 12);
+}
+
+function currentBaselines(store: SqliteStore): ExportedBaseline[] {
+  return store.listBaselines().flatMap(({ epochs }) =>
+    epochs.flatMap((epoch) => {
+      const result = epoch.resultId === null ? undefined : store.getResult(epoch.resultId);
+      const run = result === undefined ? undefined : store.getRun(result.runId);
+      return result === undefined || run === undefined ? [] : [{ epoch, result, run }];
+    }),
+  );
+}
+
+function listBaselines(context: CommandContext, options: DbOption & { format: ListFormat }): void {
+  const baselines = withStore(context, options.db, true, currentBaselines);
+  if (options.format === 'json') {
+    printJson(
+      context,
+      baselines.map(({ epoch, result }) => ({ ...epoch, medianDuration: result.report.duration.median, madDuration: result.report.duration.mad })),
+    );
+    return;
+  }
+  if (baselines.length === 0) {
+    context.stdout.write('No baselines yet: run the performance tests to create them.\n');
+    return;
+  }
+  const rows = baselines.map(({ epoch, result }) => [
+    epoch.testName,
+    formatMedianSpread(result.report.duration.median, result.report.duration.mad),
+    epoch.createdAt,
+    short(epoch.commit),
+    epoch.reason ?? '–',
+    epoch.environmentKey,
+  ]);
+  context.stdout.write(`${alignColumns([['test', 'median ± MAD', 'since', 'commit', 'reason', 'environment'], ...rows])}\n`);
+}
+
+function requireBaselines(store: SqliteStore, name: string): ExportedBaseline[] {
+  const found = currentBaselines(store).filter((entry) => entry.epoch.testName === name);
+  if (found.length === 0) throw new ConfigError(`No baseline for '${name}' in ${store.location}. See 'perfguard baselines list'.`);
+  return found;
+}
+
+function showBaseline(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): void {
+  const found = withStore(context, options.db, true, (store) => requireBaselines(store, name));
+  if (options.format === 'json') {
+    printJson(context, found.map(({ epoch, result }) => ({ epoch, report: result.report })));
+    return;
+  }
+  for (const { epoch, result } of found) {
+    const d = result.report.duration;
+    const lines = [
+      `${epoch.testName}  (${epoch.environmentKey})`,
+      `  since     ${epoch.createdAt} at commit ${short(epoch.commit)} by ${epoch.createdBy ?? '–'}: ${epoch.reason ?? '–'}`,
+      `  duration  median ${formatDuration(d.median)} (95 % CI ${formatDuration(d.medianCi.lower)}–${formatDuration(d.medianCi.upper)}), mean ${formatDuration(d.mean)} ± ${formatDuration(d.std)}, p95 ${formatDuration(d.p95)}`,
+      `  samples   ${result.report.iterations} × ${result.report.callsPerIteration} call(s)`,
+    ];
+    context.stdout.write(`${lines.join('\n')}\n`);
+  }
+}
+
+function baselineHistory(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): void {
+  const epochs = withStore(context, options.db, true, (store) =>
+    store.baselineEpochs(name).map((epoch) => ({ epoch, median: epoch.resultId === null ? null : (store.getResult(epoch.resultId)?.report.duration.median ?? null) })),
+  );
+  if (epochs.length === 0) throw new ConfigError(`No baseline epochs for '${name}'. See 'perfguard baselines list'.`);
+  if (options.format === 'json') {
+    printJson(context, epochs.map(({ epoch, median }) => ({ ...epoch, medianDuration: median })));
+    return;
+  }
+  const rows = epochs.map(({ epoch, median }) => [
+    epoch.createdAt,
+    epoch.isDeleted ? 'deleted' : median === null ? '–' : formatDuration(median),
+    short(epoch.commit),
+    epoch.reason ?? '–',
+    epoch.createdBy ?? '–',
+    epoch.environmentKey,
+  ]);
+  context.stdout.write(`${alignColumns([['since', 'median', 'commit', 'reason', 'by', 'environment'], ...rows])}\n`);
+}
+
+function deleteBaseline(context: CommandContext, name: string, options: DbOption & { yes?: boolean }): void {
+  if (options.yes !== true) {
+    throw new ConfigError(`Deleting the baseline of '${name}' needs --yes. History stays: a deletion marker is appended, and the next run starts a new baseline.`);
+  }
+  withStore(context, options.db, false, (store) => {
+    for (const { epoch } of requireBaselines(store, name)) {
+      const marker: BaselineEpoch = {
+        ...epoch,
+        id: randomUUID(),
+        createdAt: new Date().toISOString(),
+        reason: 'deleted with perfguard baselines delete',
+        createdBy: baselineAuthor(context.env),
+        resultId: null,
+        isDeleted: true,
+      };
+      store.addBaselineEpoch(marker);
+      context.stdout.write(`Deleted the baseline of '${name}' on ${epoch.environmentKey}.\n`);
+    }
+  });
+}
+
+function exportBaselines(context: CommandContext, file: string, options: DbOption): void {
+  const baselines = withStore(context, options.db, true, currentBaselines);
+  const target = path.resolve(context.cwd, file);
+  fs.writeFileSync(target, writeBaselinesFile(baselines));
+  context.stdout.write(`Exported ${baselines.length} baseline(s) to ${file}.\n`);
+}
+
+function importBaselines(context: CommandContext, file: string, options: DbOption): void {
+  const source = path.resolve(context.cwd, file);
+  if (!fs.existsSync(source)) throw new ConfigError(`Import refused: no file ${file}.`);
+  const parsed = readBaselinesFile(fs.readFileSync(source, 'utf8'), file);
+  const added = withStore(context, options.db, false, (store) =>
+    store.importRecords({
+      runs: parsed.baselines.map((entry) => entry.run),
+      results: parsed.baselines.map((entry) => entry.result),
+      epochs: parsed.baselines.map((entry) => entry.epoch),
+    }),
+  );
+  context.stdout.write(`Imported ${added.epochs} new baseline epoch(s) of ${parsed.baselines.length} in ${file}.\n`);
+}
+
+/** `perfguard baselines list | show | history | delete | export | import`. */
+export function registerBaselinesCommand(program: Command, context: CommandContext): void {
+  const baselines = program.command('baselines').description('list, inspect, delete, export and import baselines');
+  const db = (command: Command): Command => command.option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)');
+  db(baselines.command('list').description('every current baseline').addOption(formatOption(['table', 'json']))).action((options: DbOption & { format: ListFormat }) =>
+    listBaselines(context, options),
+  );
+  db(baselines.command('show').argument('<name>', 'test name').description("a test's current baseline").addOption(formatOption(['table', 'json']))).action(
+    (name: string, options: DbOption & { format: ListFormat }) => showBaseline(context, name, options),
+  );
+  db(baselines.command('history').argument('<name>', 'test name').description("a test's baseline epochs, oldest first").addOption(formatOption(['table', 'json']))).action(
+    (name: string, options: DbOption & { format: ListFormat }) => baselineHistory(context, name, options),
+  );
+  db(baselines.command('delete').argument('<name>', 'test name').description("end a test's baseline (history is kept)").option('--yes', 'confirm')).action(
+    (name: string, options: DbOption & { yes?: boolean }) => deleteBaseline(context, name, options),
+  );
+  db(baselines.command('export').argument('<file>', 'JSON file to write').description('write every current baseline to a reviewable JSON file')).action(
+    (file: string, options: DbOption) => exportBaselines(context, file, options),
+  );
+  db(baselines.command('import').argument('<file>', 'JSON file from export').description('read baselines from an export file (all or nothing)')).action(
+    (file: string, options: DbOption) => importBaselines(context, file, options),
+  );
+}

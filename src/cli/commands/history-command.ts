@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors';
+import { alignColumns, formatDuration, formatFactor, verdictOf } from '../../report';
+import { type CommandContext, type ListFormat, parsePositiveInteger, printJson, withStore } from '../_context';
+import { formatOption } from './report-command';
+
+/** `perfguard history NAME`: a test's runs over time, newest first. */
+export function registerHistoryCommand(program: Command, context: CommandContext): void {
+  program
+    .command('history')
+    .argument('<name>', 'test name')
+    .description("a test's runs over time: commit, date, median, verdict")
+    .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
+    .option('--limit <n>', 'most runs to show', '20')
+    .addOption(formatOption(['table', 'json']))
+    .action((name: string, options: { db?: string; limit: string; format: ListFormat }) => {
+      const limit = parsePositiveInteger(options.limit, '--limit');
+      const history = withStore(context, options.db, true, (store) => store.testHistory(name, limit));
+      if (history.length === 0) throw new ConfigError(`No results for '${name}'. See 'perfguard baselines list' for stored test names.`);
+      if (options.format === 'json') {
+        printJson(
+          context,
+          history.map(({ run, result }) => ({
+            runId: run.id,
+            commit: run.commit,
+            branch: run.branch,
+            date: result.createdAt,
+            attempt: result.attempt,
+            medianDuration: result.report.duration.median,
+            verdict: verdictOf(result.report),
+          })),
+        );
+        return;
+      }
+      const rows = history.map(({ run, result }) => {
+        const duration = result.report.verdicts.find((v) => v.metricType === 'duration');
+        return [
+          result.createdAt,
+          run.commit?.slice(0, 12) ?? '–',
+          run.branch ?? '–',
+          formatDuration(result.report.duration.median),
+          formatFactor(duration?.regressionFactor ?? null),
+          `${verdictOf(result.report)}${result.attempt > 1 ? ' (re-measured)' : ''}`,
+        ];
+      });
+      context.stdout.write(`${alignColumns([['date', 'commit', 'branch', 'median', 'factor', 'verdict'], ...rows])}\n`);
+    });
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { SqliteStore } from '../../store';
+import type { CommandContext } from '../_context';
+
+/** `perfguard merge OUT.db IN.db...`: fold sharded stores into one. */
+export function registerMergeCommand(program: Command, context: CommandContext): void {
+  program
+    .command('merge')
+    .argument('<out>', 'store to merge into (created if missing)')
+    .argument('<inputs...>', 'stores to fold in (only read)')
+    .description('fold the stores of sharded jobs into one; merging the same input twice adds nothing')
+    .action((out: string, inputs: string[]) => {
+      const target = SqliteStore.open(path.resolve(context.cwd, out));
+      try {
+        for (const input of inputs) {
+          const added = target.mergeFrom(path.resolve(context.cwd, input));
+          context.stdout.write(`${input}: ${added.runs} run(s), ${added.results} result(s), ${added.epochs} baseline epoch(s) added\n`);
+        }
+      } finally {
+        target.close();
+      }
+    });
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import { ConfigError } from '../../errors';
+import { renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun, verdictOf } from '../../report';
+import type { SqliteStore } from '../../store';
+import { type CommandContext, withStore } from '../_context';
+
+/** `--fail-on` levels. */
+export type FailOnLevel = 'critical' | 'warning' | 'none';
+
+/** Renders a run summary in the chosen format. */
+export function renderSummary(summary: RunSummary, format: string): string {
+  if (format === 'json') return renderJson(summary);
+  if (format === 'markdown') return renderMarkdown(summary);
+  return renderTable(summary).replace(/^\n/, '');
+}
+
+/** 1 when a final verdict is at or above `failOn`, else 0. */
+export function exitCodeFor(summary: RunSummary, failOn: FailOnLevel): number {
+  if (failOn === 'none') return 0;
+  const failing = summary.reports.some((report) => {
+    const verdict = verdictOf(report);
+    return verdict === 'critical' || (failOn === 'warning' && verdict === 'warning');
+  });
+  return failing ? 1 : 0;
+}
+
+/** Writes to `--output FILE`, or to stdout. */
+export function emit(context: CommandContext, text: string, output: string | undefined): void {
+  if (output === undefined) {
+    context.stdout.write(text);
+    return;
+  }
+  const file = path.resolve(context.cwd, output);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+function summaryOf(store: SqliteStore, runOption: string): RunSummary {
+  const run = runOption === 'latest' ? store.latestRun() : store.getRun(runOption);
+  if (run === undefined) {
+    throw new ConfigError(
+      runOption === 'latest'
+        ? `The store ${store.location} has no runs with results yet: run the performance tests first.`
+        : `No run '${runOption}' in ${store.location}: pass --run latest, or an id from 'perfguard report --format json'.`,
+    );
+  }
+  return summarizeRun(run, store.resultsOfRun(run.id).map((result) => result.report));
+}
+
+/** `perfguard report`: the verdicts of one run. */
+export function registerReportCommand(program: Command, context: CommandContext, setExitCode: (code: number) => void): void {
+  program
+    .command('report')
+    .description('show the verdicts of one run (the latest by default)')
+    .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
+    .option('--run <id>', "run id, or 'latest'", 'latest')
+    .addOption(formatOption(['table', 'json', 'markdown']))
+    .addOption(failOnOption())
+    .option('--output <file>', 'write to a file instead of stdout')
+    .action((options: { db?: string; run: string; format: string; failOn: FailOnLevel; output?: string }) => {
+      const summary = withStore(context, options.db, true, (store) => summaryOf(store, options.run));
+      emit(context, renderSummary(summary, options.format), options.output);
+      setExitCode(exitCodeFor(summary, options.failOn));
+    });
+}
+
+/** `--format`, limited to `formats`; the first is the default. */
+export function formatOption(formats: string[]): Option {
+  return new Option('--format <format>', `output format: ${formats.join(', ')}`).choices(formats).default(formats[0]);
+}
+
+/** `--fail-on critical|warning|none`. */
+export function failOnOption(): Option {
+  return new Option('--fail-on <level>', 'exit 1 on regressions at or above this severity').choices(['critical', 'warning', 'none']).default('critical');
+}
