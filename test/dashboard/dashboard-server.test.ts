@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server';
+import { seedStore } from '../helpers/seeded-store';
+
+interface Reply {
+  status: number;
+  type: string;
+  body: string;
+}
+
+/** A raw HTTP request, so paths reach the server exactly as written. */
+function request(base: string, rawPath: string, method = 'GET'): Promise<Reply> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: rawPath, method }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let tmp: string;
+let dashboard: RunningDashboard | undefined;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-dashboard-'));
+  await seedStore(path.join(tmp, 'perf.db'), [
+    { steady: 2_000_000, slows_down: 3_000_000 },
+    { steady: 2_000_000, slows_down: 5_000_000 },
+  ]);
+});
+afterEach(async () => {
+  await dashboard?.close();
+  dashboard = undefined;
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('the dashboard server', () => {
+  it('binds to 127.0.0.1 by default and serves the page', async () => {
+    dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
+    expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const page = await request(dashboard.url, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<script src="/static/uPlot.iife.min.js"></script>');
+    const uplot = await request(dashboard.url, '/static/uPlot.iife.min.js');
+    expect(uplot.status).toBe(200);
+    expect(uplot.type).toContain('javascript');
+  });
+
+  it('answers the documented JSON endpoints', async () => {
+    dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
+    const overview = JSON.parse((await request(dashboard.url, '/api/overview')).body) as { tests: { name: string; sparkline: number[]; latestStatus: string }[] };
+    expect(overview.tests.map((t) => t.name)).toEqual(['slows_down', 'steady']);
+    expect(overview.tests[0]?.sparkline).toHaveLength(2);
+    expect(overview.tests[0]?.latestStatus).toBe('regression');
+    const series = JSON.parse((await request(dashboard.url, '/api/tests/slows_down')).body) as { points: { median: number; commit: string }[]; epochs: unknown[] };
+    expect(series.points.map((p) => p.median)).toEqual([expect.closeTo(0.003, 4), expect.closeTo(0.005, 4)]);
+    expect(series.points[1]?.commit).toBe('c0ffee1');
+    expect(series.epochs).toHaveLength(1);
+    const regressions = JSON.parse((await request(dashboard.url, '/api/regressions')).body) as { regressions: { name: string; severity: string }[] };
+    expect(regressions.regressions).toEqual([expect.objectContaining({ name: 'slows_down', severity: 'critical' })]);
+    const coverage = JSON.parse((await request(dashboard.url, '/api/coverage')).body) as { testsInLatestRun: string[]; withoutBaseline: string[] };
+    expect(coverage.testsInLatestRun).toEqual(['slows_down', 'steady']);
+    expect(coverage.withoutBaseline).toEqual([]);
+  });
+
+  it.each([
+    ['/nowhere'],
+    ['/api/unknown'],
+    ['/static/../../package.json'],
+    ['/static/%2e%2e/%2e%2e/package.json'],
+    ['/static/..%2f..%2fpackage.json'],
+    ['/../../../../etc/passwd'],
+  ])('answers %p with 404 and serves nothing outside its own files', async (rawPath) => {
+    dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
+    const reply = await request(dashboard.url, rawPath);
+    expect(reply.status).toBe(404);
+    expect(reply.body).not.toContain('"name": "perfguard"');
+    expect(reply.body).not.toContain('root:');
+  });
+
+  it('is read-only: anything but GET is refused', async () => {
+    dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
+    expect((await request(dashboard.url, '/api/overview', 'POST')).status).toBe(405);
+  });
+
+  it('shows a readable error page for a missing store instead of crashing', async () => {
+    dashboard = await startDashboard({ dbPath: path.join(tmp, 'missing.db'), port: 0 });
+    const page = await request(dashboard.url, '/');
+    expect(page.status).toBe(503);
+    expect(page.body).toContain('perfguard cannot read its store');
+    expect(page.body).toMatch(/No perfguard store at .*missing\.db/);
+    expect((await request(dashboard.url, '/api/overview')).status).toBe(503);
+    expect(fs.existsSync(path.join(tmp, 'missing.db'))).toBe(false);
+  });
+
+  it('shows a readable error page for a corrupt store and leaves it untouched', async () => {
+    const corrupt = path.join(tmp, 'corrupt.db');
+    fs.writeFileSync(corrupt, '<html>not a database</html>');
+    dashboard = await startDashboard({ dbPath: corrupt, port: 0 });
+    const page = await request(dashboard.url, '/');
+    expect(page.status).toBe(503);
+    expect(page.body).toContain('is not a SQLite database');
+    expect(page.body).not.toContain('<html>not a database</html>');
+    expect(fs.readFileSync(corrupt, 'utf8')).toBe('<html>not a database</html>');
+  });
+});
