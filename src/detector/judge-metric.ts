@@ -46,6 +46,18 @@ export interface JudgeMetricOptions {
   machineFactor?: number | undefined;
   /** Preemption and CPU-time comparison of the two measurements, if known. */
   contention?: Contention | undefined;
+  /**
+   * Centres (medians) of recent accepted runs of the same code since the baseline, in the
+   * metric's unit: how far unchanged code has wandered from run to run.
+   */
+  recentRunCentres?: number[] | undefined;
+}
+
+/** The slowest recent run that is not a lone outlier: the largest centre of up to 4, else the second largest. */
+export function runEnvelope(centres: readonly number[]): number | undefined {
+  if (centres.length < 2) return undefined;
+  const sorted = [...centres].sort((a, b) => b - a);
+  return centres.length < 5 ? sorted[0] : sorted[1];
 }
 
 function ratio(current: number, baseline: number): number {
@@ -100,6 +112,17 @@ export function judgeMetric(
         ...verdict,
         status: 'inconclusive',
         reason: `${shown}, but the machine itself ran ${machineFactor.toFixed(2)}x slower than for the baseline (${(factor / machineFactor).toFixed(2)}x after allowing for it)`,
+      };
+    }
+    // Between processes the same code can settle at different speeds (JIT decisions, the
+    // allocator's state, a framework's global proxy): a slowdown no bigger than recent runs
+    // of the unchanged code already showed is not evidence against the code.
+    const envelope = runEnvelope(options.recentRunCentres ?? []);
+    if (envelope !== undefined && currentValue < warning * envelope) {
+      return {
+        ...verdict,
+        status: 'inconclusive',
+        reason: `${shown}, but within ${warning}x of the slower recent runs of unchanged code (${options.recentRunCentres?.length ?? 0} runs since the baseline)`,
       };
     }
     const { contention } = options;

@@ -40,6 +40,8 @@ export interface JudgeOverrides {
   confidence?: number | undefined;
   /** Current over baseline machine speed (reference-loop times), applied to duration. */
   machineFactor?: number | undefined;
+  /** Median durations (seconds) of recent accepted runs since the baseline, applied to duration. */
+  recentRunCentres?: number[] | undefined;
 }
 
 /** The names {@link DetectorOptions} accepts. */
@@ -193,6 +195,7 @@ export class PerformanceRegressionDetector {
         confidence,
         machineFactor: metric === 'duration' ? overrides.machineFactor : undefined,
         contention: metric === 'duration' ? measureContention(baseline, current) : undefined,
+        recentRunCentres: metric === 'duration' ? overrides.recentRunCentres : undefined,
       }),
     );
   }

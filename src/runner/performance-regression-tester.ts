@@ -4,7 +4,7 @@ import { assertKnownOptions, describeValue, expectFunction, expectName } from '.
 import { MACHINE_SLOWDOWN_GUARD, type ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, DuplicateNameError, MeasurementError } from '../errors';
 import { resolveStorePath, type SqliteStore } from '../store';
-import { type Measurement, measureFunction, recordCpuProfile, startSingleRun } from '../tracker';
+import { DEFAULT_WARMUP_TIME_MS, type Measurement, measureFunction, recordCpuProfile, startSingleRun } from '../tracker';
 import type { BaselineEpoch, PerformanceReport, ReportNote, StoredBaseline, StoredSamples } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
 import { type BenchmarkOptions, resolveBenchmarkOptions, type ResolvedBenchmarkOptions } from './benchmark-options';
@@ -56,6 +56,10 @@ const TESTER_OPTION_NAMES = [
 
 /** Most earlier single runs a `measure` is judged against. */
 const SINGLE_RUN_POOL = 50;
+/** Recent accepted runs whose spread a slowdown must exceed. */
+const RECENT_RUNS = 10;
+/** The confirming re-measurement warms up this many times longer, so transient state settles. */
+const CONFIRMATION_WARMUP_FACTOR = 10;
 
 interface Attempt {
   name: string;
@@ -118,7 +122,7 @@ export class PerformanceRegressionTester {
   /**
    * Measures `fn`, judges it against its baseline (or stores a new baseline under
    * `UPDATE_PERFORMANCE_BASELINE=true`) and records the result. A flagged benchmark is
-   * measured once more and the second verdict stands. Rejects, recording nothing, if `fn`
+   * measured once more, after a ten times longer warm-up, and the second verdict stands. Rejects, recording nothing, if `fn`
    * throws.
    */
   async benchmark<TInput = undefined>(
@@ -149,7 +153,7 @@ export class PerformanceRegressionTester {
     const first = await this.record(await measureFunction(measured, name, measureOptions), attempt, 1, []);
     if (first.status !== 'regression' || !resolved.retry || isUpdate) return first;
     const flagged = first.regressions.map((r) => `${r.metricType} ${r.regressionFactor.toFixed(2)}x ${r.severity}`).join(', ');
-    return this.record(await measureFunction(measured, name, measureOptions), attempt, 2, [
+    return this.record(await measureFunction(measured, name, confirmationOptions(measureOptions)), attempt, 2, [
       { code: 'remeasured', message: `the first measurement was flagged (${flagged}); this second measurement decides` },
     ]);
   }
@@ -325,7 +329,17 @@ export class PerformanceRegressionTester {
     }
     const isSingleRun = attempt.fn === undefined && samples.durationNs.length === 1;
     const against = isSingleRun ? this.pooledSamples(attempt, baseline, environmentKey) : baseline.result.samples;
-    return { verdicts: this.detector.judge(samples, against, { ...overrides, machineFactor }), baseline, notes, epochReason: undefined };
+    const recentRunCentres = isSingleRun ? undefined : this.recentRunCentres(attempt, baseline, environmentKey);
+    return { verdicts: this.detector.judge(samples, against, { ...overrides, machineFactor, recentRunCentres }), baseline, notes, epochReason: undefined };
+  }
+
+  /** Median durations of the accepted runs since the baseline (other runs than this one). */
+  private recentRunCentres(attempt: Attempt, baseline: StoredBaseline, environmentKey: string): number[] {
+    return this.detector
+      .getStore()
+      .acceptedResultsSince(attempt.name, environmentKey, baseline.result.createdAt, RECENT_RUNS)
+      .filter((result) => result.runId !== attempt.runId)
+      .map((result) => result.report.duration.median);
   }
 
   private newEpoch(attempt: Attempt, environmentKey: string, resultId: string, reason: string): BaselineEpoch {
@@ -351,4 +365,10 @@ export class PerformanceRegressionTester {
 
 function safeFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'benchmark';
+}
+
+/** The confirming measurement: the same, with a much longer warm-up unless a warm-up count was fixed. */
+function confirmationOptions(options: BenchmarkOptions): BenchmarkOptions {
+  if (options.warmup !== undefined) return options;
+  return { ...options, warmupTime: (options.warmupTime ?? DEFAULT_WARMUP_TIME_MS) * CONFIRMATION_WARMUP_FACTOR };
 }

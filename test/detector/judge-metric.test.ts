@@ -1,4 +1,4 @@
-import { judgeMetric } from '../../src/detector/judge-metric';
+import { judgeMetric, runEnvelope } from '../../src/detector/judge-metric';
 import { DEFAULT_THRESHOLDS } from '../../src/detector/thresholds';
 import { plantedSamples } from '../helpers/planted';
 
@@ -81,5 +81,25 @@ describe('judgeMetric on planted samples', () => {
   it('still flags a slowdown the machine does not explain', () => {
     expect(judgeMetric('duration', baseline, plantedSamples(1.6e-3, 200, 15), { ...duration, machineFactor: 1.1 }).status).toBe('critical');
     expect(judgeMetric('duration', baseline, plantedSamples(2.2e-3, 200, 16), { ...duration, machineFactor: 1.5 }).status).toBe('critical');
+  });
+
+  it('withholds a slowdown no bigger than recent runs of the unchanged code showed', () => {
+    const current = plantedSamples(1.5e-3, 200, 17);
+    const verdict = judgeMetric('duration', baseline, current, { ...duration, recentRunCentres: [1e-3, 1.4e-3, 1.02e-3] });
+    expect(verdict.status).toBe('inconclusive');
+    expect(verdict.reason).toMatch(/within 1\.2x of the slower recent runs of unchanged code \(3 runs since the baseline\)/);
+  });
+
+  it('flags a slowdown beyond the spread of recent runs', () => {
+    const current = plantedSamples(1.6e-3, 200, 18);
+    expect(judgeMetric('duration', baseline, current, { ...duration, recentRunCentres: [1e-3, 1.01e-3, 1.02e-3] }).status).toBe('critical');
+  });
+});
+
+describe('runEnvelope', () => {
+  it('needs two runs, takes the slowest of up to four, and ignores one outlier among five or more', () => {
+    expect(runEnvelope([5])).toBeUndefined();
+    expect(runEnvelope([1, 2, 3, 4])).toBe(4);
+    expect(runEnvelope([1, 2, 3, 4, 9])).toBe(4);
   });
 });
