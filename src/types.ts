@@ -1,5 +1,5 @@
 import type { MetricType, MetricVerdict } from './detector';
-import type { Interval, OutlierCount, StabilityNote } from './stats';
+import type { Interval, SampleSummary, StabilityNote } from './stats';
 import type { EnvironmentFingerprint } from './tracker';
 
 export type { EnvironmentFingerprint, Interval, MetricType, MetricVerdict };
@@ -14,27 +14,11 @@ export type ReportStatus = 'pass' | 'regression' | 'improved' | 'inconclusive' |
 /** Severity of a regression. */
 export type Severity = 'warning' | 'critical';
 
-/** Per-call duration statistics, in seconds. */
-export interface DurationFigures {
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  median: number;
-  p75: number;
-  p95: number;
-  p99: number;
-  mad: number;
-  iqr: number;
-  /** Coefficient of variation (std / mean), or null when undefined. */
-  cv: number | null;
-  /** Confidence interval of the median. */
-  medianCi: Interval;
-  /** Confidence interval of the mean. */
-  meanCi: Interval;
-  /** Samples outside Tukey's fences. */
-  outliers: OutlierCount;
-}
+/**
+ * Per-call duration statistics, in seconds: the robust summary of the samples (mean, std,
+ * min, max, median, p75, p95, p99, MAD, IQR, CV, outliers, mean and median intervals).
+ */
+export type DurationFigures = Omit<SampleSummary, 'count'>;
 
 /** Heap growth per call, in MB; `rssMean` is the resident-set growth per call, in MB. */
 export interface MemoryFigures {

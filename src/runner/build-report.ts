@@ -40,23 +40,11 @@ export function toStoredSamples(measurement: Measurement): StoredSamples {
 }
 
 function durationFigures(durationNs: number[], confidence: number): DurationFigures {
-  const s = summarizeSamples(durationNs.map((ns) => ns / 1e9), confidence);
-  return {
-    mean: s.mean,
-    std: s.std,
-    min: s.min,
-    max: s.max,
-    median: s.median,
-    p75: s.p75,
-    p95: s.p95,
-    p99: s.p99,
-    mad: s.mad,
-    iqr: s.iqr,
-    cv: s.cv,
-    medianCi: s.medianCi,
-    meanCi: s.meanCi,
-    outliers: s.outliers,
-  };
+  const { count: _count, ...figures } = summarizeSamples(
+    durationNs.map((ns) => ns / 1e9),
+    confidence,
+  );
+  return figures;
 }
 
 function memoryFigures(measurement: Measurement): MemoryFigures {

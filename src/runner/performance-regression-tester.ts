@@ -122,8 +122,8 @@ export class PerformanceRegressionTester {
   /**
    * Measures `fn`, judges it against its baseline (or stores a new baseline under
    * `UPDATE_PERFORMANCE_BASELINE=true`) and records the result. A flagged benchmark is
-   * measured once more, after a ten times longer warm-up, and the second verdict stands. Rejects, recording nothing, if `fn`
-   * throws.
+   * measured once more, after a ten times longer warm-up, and the second verdict stands.
+   * Rejects, recording nothing, if `fn` throws.
    */
   async benchmark<TInput = undefined>(
     fn: (input: TInput) => unknown,

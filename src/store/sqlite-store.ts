@@ -454,14 +454,7 @@ export class SqliteStore {
 
   /** The read queries the dashboard draws from. Errors become {@link StoreError}s. */
   dashboard(): DashboardQueries {
-    const queries = new DashboardQueries(this.db);
-    return new Proxy(queries, {
-      get: (target, property, receiver) => {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => this.guard('read', () => (value as (...a: unknown[]) => unknown).apply(target, args));
-      },
-    });
+    return new DashboardQueries(this.db, (work) => this.guard('read', work));
   }
 
   /** Closes the handle. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { run } from '../../src/cli/run';
 import { MARKDOWN_MARKER } from '../../src/report/render-markdown';
 import { runCli } from '../helpers/cli';
 import { REPO_ROOT } from '../helpers/packed-project';
@@ -229,5 +230,33 @@ describe('the built perfguard bin', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('slow_path');
+  });
+});
+
+describe('perfguard dashboard', () => {
+  it('serves the store until told to stop', async () => {
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    let stdout = '';
+    const running = run({
+      argv: ['dashboard', '--db', db, '--port', '0'],
+      cwd: tmp,
+      env: {},
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: () => undefined },
+      untilStopped: () => stopped,
+    });
+    for (let i = 0; i < 100 && !stdout.includes('http://'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout)?.[0] ?? '';
+    const overview = (await (await fetch(`${url}/api/overview`)).json()) as { tests: unknown[] };
+    expect(overview.tests).toHaveLength(3);
+    stop();
+    expect(await running).toBe(0);
+  });
+
+  it('refuses a bad port', async () => {
+    const outcome = await runCli(['dashboard', '--port', 'eighty'], tmp);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain("--port must be a positive integer, received 'eighty'");
   });
 });

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError, DuplicateNameError, MeasurementError } from '../../src/errors';
 import { PerformanceRegressionTester, type TesterOptions } from '../../src/runner/performance-regression-tester';
@@ -167,5 +170,57 @@ describe('PerformanceRegressionTester.benchmark', () => {
 
   it('refuses unknown tester options', () => {
     expect(() => new PerformanceRegressionTester({ stores: 'x.db' } as never)).toThrow(/unknown option `stores`\. Did you mean `store`\?/);
+  });
+});
+
+describe('PerformanceRegressionTester profiling and single runs', () => {
+  it('writes a V8 CPU profile when asked, and names it in the report', async () => {
+    const store = new SqliteStore(new Database(':memory:'));
+    const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-profile-'));
+    try {
+      const tester = new PerformanceRegressionTester({ store, profileDir, env: { PERFGUARD_RUN_ID: 'profiled' }, defaults: { time: 50 } });
+      const report = await tester.benchmark(() => JSON.stringify({ a: [1, 2, 3] }), 'profiled json', { profile: true });
+      expect(report.profilePath).toMatch(/profiled_json-\d+\.cpuprofile$/);
+      const profile = JSON.parse(fs.readFileSync(report.profilePath ?? '', 'utf8')) as { nodes: unknown[]; samples: unknown[] };
+      expect(profile.nodes.length).toBeGreaterThan(0);
+      expect(profile.samples.length).toBeGreaterThan(0);
+      expect(report.notes.map((note) => note.code)).toContain('profile-written');
+    } finally {
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes no profile with 'on-regression' when nothing regressed", async () => {
+    const { clock, tester } = setup();
+    const report = await tester().benchmark(plantedWork(clock, 2_000_000), 'quiet', { profile: 'on-regression' });
+    expect(report.profilePath).toBeNull();
+  });
+
+  it('records one run of a block with using, and of a function with measure(name, fn)', async () => {
+    const { store, clock, tester } = setup();
+    const instance = tester();
+    {
+      using block = instance.measure('block');
+      clock.advance(5_000_000);
+      expect(block.report).toBeUndefined();
+    }
+    const report = await instance.measure('function', () => clock.advance(7_000_000));
+    expect(report.iterations).toBe(1);
+    expect(report.duration.median).toBeCloseTo(0.007, 6);
+    expect(store.resultsOfTestInRun('run-1', 'block')[0]?.report.duration.median).toBeCloseTo(0.005, 6);
+  });
+
+  it('records nothing when the measured function throws', async () => {
+    const { store, tester } = setup();
+    await expect(tester().measure('broken', () => Promise.reject(new Error('nope')))).rejects.toThrow(/measure 'broken': the measured code threw, so nothing was recorded: Error: nope/);
+    expect(store.resultsOfTestInRun('run-1', 'broken')).toEqual([]);
+  });
+
+  it('judges a single run against the single runs since its baseline', async () => {
+    const { clock, tester } = setup();
+    for (let i = 0; i < 25; i++) await tester().measure('pooled', () => clock.advance(5_000_000 + (i % 5) * 10_000));
+    const slower = await tester().measure('pooled', () => clock.advance(9_000_000));
+    expect(slower.status).toBe('regression');
+    expect(slower.regressions[0]?.confidence).toBeGreaterThan(0.95);
   });
 });
