@@ -86,4 +86,4 @@ console.log('| figure | median |');
 console.log('| --- | --- |');
 console.log(`| GET /api/overview (server answers) | ${median(api).toFixed(0)} ms |`);
 console.log(`| overview page loaded and drawn in Chromium | ${median(draw).toFixed(0)} ms |`);
-console.log(`| one test's page with its 500-run chart drawn | ${median(testPage).toFixed(0)} ms |`);
+console.log(`| switching to one test's page (hash route) and drawing its 500-run chart | ${median(testPage).toFixed(0)} ms |`);

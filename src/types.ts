@@ -20,7 +20,7 @@ export type Severity = 'warning' | 'critical';
  */
 export type DurationFigures = Omit<SampleSummary, 'count'>;
 
-/** Heap growth per call, in MB; `rssMean` is the resident-set growth per call, in MB. */
+/** Heap growth per call, in MB; `rssMean` is the resident-set growth per call over the sampling phase, in MB. */
 export interface MemoryFigures {
   mean: number;
   std: number;

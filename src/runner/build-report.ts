@@ -1,6 +1,6 @@
 import { max, mean, median, sampleStandardDeviation } from 'simple-statistics';
 import type { MetricVerdict } from '../detector';
-import { assessStability, summarizeSamples } from '../stats';
+import { assessStability, createSeededRandom, summarizeSamples } from '../stats';
 import type { Measurement } from '../tracker';
 import type {
   BaselineInfo,
@@ -33,10 +33,28 @@ export function toMetricSamples(samples: StoredSamples): MetricSamples {
   };
 }
 
-/** The samples a measurement keeps in the store. */
+/** Most samples kept in the store (and judged) per measurement. @default 1000 */
+export const STORED_SAMPLES = 1000;
+
+/**
+ * The samples a measurement keeps in the store and is judged on: all of them, or a seeded
+ * random subsample of {@link STORED_SAMPLES} (the same indices across metrics). A random
+ * subsample is itself a sample of the same distribution, so tests and intervals stay valid,
+ * while a store of thousands of results stays small and judging stays fast.
+ */
 export function toStoredSamples(measurement: Measurement): StoredSamples {
   const { durationNs, heapDeltaBytes, cpuPercent, preemptions } = measurement.samples;
-  return { durationNs, heapDeltaBytes, cpuPercent, preemptions };
+  const n = durationNs.length;
+  if (n <= STORED_SAMPLES) return { durationNs, heapDeltaBytes, cpuPercent, preemptions };
+  const random = createSeededRandom(n);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < STORED_SAMPLES; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
+  }
+  const kept = indices.slice(0, STORED_SAMPLES).sort((a, b) => a - b);
+  const pick = (values: number[]): number[] => kept.map((i) => values[i] ?? 0);
+  return { durationNs: pick(durationNs), heapDeltaBytes: pick(heapDeltaBytes), cpuPercent: pick(cpuPercent), preemptions: pick(preemptions) };
 }
 
 function durationFigures(durationNs: number[], confidence: number): DurationFigures {
@@ -49,13 +67,12 @@ function durationFigures(durationNs: number[], confidence: number): DurationFigu
 
 function memoryFigures(measurement: Measurement): MemoryFigures {
   const heap = measurement.samples.heapDeltaBytes.map((bytes) => bytes / BYTES_PER_MB);
-  const rss = measurement.samples.rssDeltaBytes.map((bytes) => bytes / BYTES_PER_MB);
   return {
     mean: mean(heap),
     std: heap.length > 1 ? sampleStandardDeviation(heap) : 0,
     median: median(heap),
     max: max(heap),
-    rssMean: mean(rss),
+    rssMean: measurement.rssDeltaPerCallBytes / BYTES_PER_MB,
   };
 }
 

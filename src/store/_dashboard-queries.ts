@@ -64,9 +64,8 @@ export interface CoverageReport {
   environmentMismatches: { name: string; resultEnvironment: string; baselineEnvironment: string }[];
 }
 
-const FINAL_RESULTS = `
-  SELECT r.*, r.rowid AS seq FROM results r
-  WHERE r.attempt = (SELECT MAX(attempt) FROM results x WHERE x.run_id = r.run_id AND x.test_name = r.test_name)`;
+/** A result is final unless a later attempt of the same test in the same run exists (index lookup). */
+const IS_FINAL = 'NOT EXISTS (SELECT 1 FROM results y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt)';
 
 const CURRENT_EPOCHS = `
   SELECT b.* FROM baselines b
@@ -74,10 +73,25 @@ const CURRENT_EPOCHS = `
                    ORDER BY y.created_at DESC, y.rowid DESC LIMIT 1)
     AND b.is_deleted = 0`;
 
+const LATEST_RUNS = 'SELECT id FROM runs WHERE EXISTS (SELECT 1 FROM results WHERE run_id = runs.id) ORDER BY started_at DESC, rowid DESC LIMIT ?';
+
 /** Runs a read, turning SQLite errors into the store's errors. */
 type Read = <T>(work: () => T) => T;
 
-/** SQL behind the dashboard, kept apart from the store's write path. */
+interface RecentRow {
+  median_s: number;
+  status: string;
+  factor: number | null;
+  created_at: string;
+  environment_key: string;
+  branch: string | null;
+}
+
+/**
+ * SQL behind the dashboard, kept apart from the store's write path. Every query walks an
+ * index over the narrow `results` table, never the reports: a store of 100,000 results
+ * answers in milliseconds (see README, "The dashboard").
+ */
 export class DashboardQueries {
   constructor(
     private readonly db: SqliteHandle,
@@ -87,69 +101,59 @@ export class DashboardQueries {
   /** Every test's latest final result, with the medians of its last `sparkPoints` results. */
   overview(sparkPoints: number): OverviewRow[] {
     return this.read(() => {
-      const rows = this.db
-        .prepare(
-          `WITH final AS (${FINAL_RESULTS}),
-           ranked AS (
-             SELECT f.test_name, f.median_s, f.status, f.factor, f.created_at, f.environment_key, runs.git_branch AS branch,
-                    ROW_NUMBER() OVER (PARTITION BY f.test_name ORDER BY f.created_at DESC, f.seq DESC) AS rn
-             FROM final f JOIN runs ON runs.id = f.run_id)
-           SELECT * FROM ranked WHERE rn <= ? ORDER BY test_name, rn DESC`,
-        )
-        .all(sparkPoints) as { test_name: string; median_s: number; status: string; factor: number | null; created_at: string; environment_key: string; branch: string | null; rn: number }[];
+      const names = (this.db.prepare('SELECT DISTINCT test_name FROM results ORDER BY test_name').all() as { test_name: string }[]).map((row) => row.test_name);
       const since = new Map(
         (this.db.prepare(`SELECT test_name, MAX(created_at) AS since FROM (${CURRENT_EPOCHS}) GROUP BY test_name`).all() as { test_name: string; since: string }[]).map(
           (row) => [row.test_name, row.since],
         ),
       );
-      const byName = new Map<string, OverviewRow>();
-      for (const row of rows) {
-        const entry = byName.get(row.test_name);
-        if (entry === undefined) {
-          byName.set(row.test_name, {
-            name: row.test_name,
-            latestMedian: row.median_s,
-            latestStatus: row.status,
-            latestFactor: row.factor,
-            latestAt: row.created_at,
-            branch: row.branch,
-            environmentKey: row.environment_key,
-            sparkline: [row.median_s],
-            baselineSince: since.get(row.test_name) ?? null,
-          });
-          continue;
-        }
-        entry.sparkline.push(row.median_s);
-        // Rows come oldest first within a test, so the last one seen is the latest.
-        Object.assign(entry, { latestMedian: row.median_s, latestStatus: row.status, latestFactor: row.factor, latestAt: row.created_at, branch: row.branch, environmentKey: row.environment_key });
-      }
-      return [...byName.values()];
+      const recent = this.db.prepare(
+        `SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, runs.git_branch AS branch
+         FROM results r JOIN runs ON runs.id = r.run_id
+         WHERE r.test_name = ? AND ${IS_FINAL} ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`,
+      );
+      return names.flatMap((name) => {
+        const rows = recent.all(name, sparkPoints) as RecentRow[];
+        const latest = rows[0];
+        if (latest === undefined) return [];
+        return [
+          {
+            name,
+            latestMedian: latest.median_s,
+            latestStatus: latest.status,
+            latestFactor: latest.factor,
+            latestAt: latest.created_at,
+            branch: latest.branch,
+            environmentKey: latest.environment_key,
+            sparkline: rows.map((row) => row.median_s).reverse(),
+            baselineSince: since.get(name) ?? null,
+          },
+        ];
+      });
     });
   }
 
-  /** A test's last `limit` results, oldest first, with their runs' commit and branch. */
+  /** A test's last `limit` final results, oldest first, with their runs' commit and branch. */
   series(name: string, limit: number): SeriesPoint[] {
-    return this.read(() => {
-      return (
-        this.db
-          .prepare(
-            `SELECT * FROM (
-               SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
-                      r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
-                      r.status, r.factor, r.environment_key AS environmentKey
-               FROM results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ?
-               ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?)
-             ORDER BY date`,
-          )
-          .all(name, limit) as SeriesPoint[]
-      );
-    });
+    return this.read(() =>
+      this.db
+        .prepare(
+          `SELECT * FROM (
+             SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
+                    r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
+                    r.status, r.factor, r.environment_key AS environmentKey
+             FROM results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ? AND ${IS_FINAL}
+             ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?)
+           ORDER BY date`,
+        )
+        .all(name, limit) as SeriesPoint[],
+    );
   }
 
   /** A test's baseline epochs, oldest first. */
   epochs(name: string): EpochPoint[] {
-    return this.read(() => {
-      return (
+    return this.read(() =>
+      (
         this.db
           .prepare(
             `SELECT b.created_at AS createdAt, b.git_commit AS 'commit', b.reason, b.environment_key AS environmentKey,
@@ -157,77 +161,70 @@ export class DashboardQueries {
              FROM baselines b LEFT JOIN results r ON r.id = b.result_id WHERE b.test_name = ? ORDER BY b.created_at`,
           )
           .all(name) as (Omit<EpochPoint, 'isDeleted'> & { isDeleted: number })[]
-      ).map((row) => ({ ...row, isDeleted: row.isDeleted === 1 }));
-    });
+      ).map((row) => ({ ...row, isDeleted: row.isDeleted === 1 })),
+    );
   }
 
   /** Final results that regressed, newest first. */
   regressions(limit: number): RegressionRow[] {
-    return this.read(() => {
-      return (
+    return this.read(
+      () =>
         this.db
           .prepare(
             `SELECT r.test_name AS name, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.factor,
-                    r.median_s AS median, r.report_json
-             FROM (${FINAL_RESULTS}) r JOIN runs ON runs.id = r.run_id
-             WHERE r.status = 'regression' ORDER BY r.created_at DESC LIMIT ?`,
+                    r.median_s AS median, r.verdict AS severity
+             FROM results r JOIN runs ON runs.id = r.run_id
+             WHERE r.verdict IN ('critical', 'warning') AND ${IS_FINAL} ORDER BY r.created_at DESC LIMIT ?`,
           )
-          .all(limit) as (Omit<RegressionRow, 'severity'> & { report_json: string })[]
-      ).map(({ report_json, ...row }) => {
-        const regressions = (JSON.parse(report_json) as { regressions: { severity: string }[] }).regressions;
-        return { ...row, severity: regressions.some((r) => r.severity === 'critical') ? 'critical' : 'warning' };
-      });
-    });
+          .all(limit) as RegressionRow[],
+    );
   }
 
   /** What the latest run covered, and which baselines went stale. */
   coverage(staleRuns: number): CoverageReport {
     return this.read(() => {
-      const latest = this.db
-        .prepare('SELECT id FROM runs WHERE EXISTS (SELECT 1 FROM results WHERE run_id = runs.id) ORDER BY started_at DESC, rowid DESC LIMIT 1')
-        .get() as { id: string } | undefined;
-      const inLatest = latest === undefined ? [] : (this.db.prepare('SELECT DISTINCT test_name FROM results WHERE run_id = ? ORDER BY test_name').all(latest.id) as { test_name: string }[]).map((r) => r.test_name);
+      const [latest] = this.db.prepare(LATEST_RUNS).all(1) as { id: string }[];
+      const latestResults =
+        latest === undefined
+          ? []
+          : (this.db.prepare(`SELECT r.test_name, r.environment_key FROM results r WHERE r.run_id = ? AND ${IS_FINAL} ORDER BY r.test_name`).all(latest.id) as {
+              test_name: string;
+              environment_key: string;
+            }[]);
+      const inLatest = latestResults.map((row) => row.test_name);
       const epochs = this.db.prepare(`SELECT test_name, environment_key FROM (${CURRENT_EPOCHS})`).all() as { test_name: string; environment_key: string }[];
       const withBaseline = new Set(epochs.map((e) => e.test_name));
-      const recentRuns = (
-        this.db.prepare('SELECT id FROM runs WHERE EXISTS (SELECT 1 FROM results WHERE run_id = runs.id) ORDER BY started_at DESC, rowid DESC LIMIT ?').all(staleRuns) as { id: string }[]
-      ).map((r) => r.id);
-      const recentTests = new Set(
-        recentRuns.length === 0
-          ? []
-          : (this.db.prepare(`SELECT DISTINCT test_name FROM results WHERE run_id IN (${recentRuns.map(() => '?').join(',')})`).all(...recentRuns) as { test_name: string }[]).map((r) => r.test_name),
-      );
-      const staleBaselines = [...withBaseline]
-        .filter((name) => !recentTests.has(name))
-        .sort()
-        .map((name) => {
-          const last = this.db.prepare('SELECT MAX(created_at) AS at FROM results WHERE test_name = ?').get(name) as { at: string | null };
-          const since = last.at === null ? 0 : (this.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE started_at > ?').get(last.at) as { n: number }).n;
-          return { name, lastRunAt: last.at, runsSince: since };
-        });
-      const latestResults =
-        latest === undefined ? [] : (this.db.prepare(`SELECT test_name, environment_key FROM (${FINAL_RESULTS}) WHERE run_id = ?`).all(latest.id) as { test_name: string; environment_key: string }[]);
-      const environmentMismatches = latestResults.flatMap((result) => {
-        const own = epochs.filter((e) => e.test_name === result.test_name);
-        if (own.length === 0 || own.some((e) => e.environment_key === result.environment_key)) return [];
-        return [{ name: result.test_name, resultEnvironment: result.environment_key, baselineEnvironment: own[0]?.environment_key ?? '' }];
-      });
       return {
         latestRunId: latest?.id ?? null,
         testsInLatestRun: inLatest,
         withBaseline: inLatest.filter((name) => withBaseline.has(name)),
         withoutBaseline: inLatest.filter((name) => !withBaseline.has(name)),
-        staleBaselines,
-        environmentMismatches,
+        staleBaselines: this.staleBaselines([...withBaseline], staleRuns),
+        environmentMismatches: latestResults.flatMap((result) => {
+          const own = epochs.filter((e) => e.test_name === result.test_name);
+          if (own.length === 0 || own.some((e) => e.environment_key === result.environment_key)) return [];
+          return [{ name: result.test_name, resultEnvironment: result.environment_key, baselineEnvironment: own[0]?.environment_key ?? '' }];
+        }),
       };
     });
   }
 
-  /** Changes whenever anything is committed to the file, by any connection. */
+  private staleBaselines(names: string[], staleRuns: number): CoverageReport['staleBaselines'] {
+    const recentRuns = (this.db.prepare(LATEST_RUNS).all(staleRuns) as { id: string }[]).map((r) => r.id);
+    const ranRecently = this.db.prepare(`SELECT 1 FROM results WHERE test_name = ? AND run_id IN (${recentRuns.map(() => '?').join(',') || "''"}) LIMIT 1`);
+    const lastRun = this.db.prepare('SELECT MAX(created_at) AS at FROM results WHERE test_name = ?');
+    const runsSince = this.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE started_at > ?');
+    return names
+      .filter((name) => ranRecently.get(name, ...recentRuns) === undefined)
+      .sort()
+      .map((name) => {
+        const { at } = lastRun.get(name) as { at: string | null };
+        return { name, lastRunAt: at, runsSince: at === null ? 0 : (runsSince.get(at) as { n: number }).n };
+      });
+  }
+
+  /** Changes whenever another connection commits to the file (SQLite's data_version). */
   changeMarker(): string {
-    return this.read(() => {
-      const row = this.db.prepare('SELECT COUNT(*) AS n, MAX(created_at) AS at FROM results').get() as { n: number; at: string | null };
-      return `${row.n}:${row.at ?? ''}`;
-    });
+    return this.read(() => String(this.db.pragma('data_version', { simple: true })));
   }
 }

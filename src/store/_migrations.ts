@@ -16,6 +16,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX runs_by_start ON runs (started_at);
 
+  -- Narrow rows of figures, so that scanning history never reads reports or samples.
   CREATE TABLE results (
     id TEXT PRIMARY KEY,
     run_id TEXT NOT NULL REFERENCES runs (id),
@@ -23,18 +24,25 @@ export const MIGRATIONS: readonly string[] = [
     attempt INTEGER NOT NULL,
     created_at TEXT NOT NULL,
     status TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    place TEXT NOT NULL,
     environment_key TEXT NOT NULL,
     median_s REAL NOT NULL,
     p25_s REAL NOT NULL,
     p75_s REAL NOT NULL,
     memory_mb REAL NOT NULL,
     cpu_percent REAL NOT NULL,
-    factor REAL,
+    factor REAL
+  );
+  CREATE INDEX results_by_run ON results (run_id, test_name, attempt);
+  CREATE INDEX results_by_test ON results (test_name, created_at);
+  CREATE INDEX results_by_verdict ON results (verdict, created_at);
+
+  CREATE TABLE result_data (
+    result_id TEXT PRIMARY KEY REFERENCES results (id),
     report_json TEXT NOT NULL,
     samples_json TEXT NOT NULL
   );
-  CREATE INDEX results_by_run ON results (run_id);
-  CREATE INDEX results_by_test ON results (test_name, created_at);
 
   CREATE TABLE baselines (
     id TEXT PRIMARY KEY,

@@ -20,6 +20,8 @@ export interface ResultRow {
   attempt: number;
   created_at: string;
   status: string;
+  verdict: string;
+  place: string;
   environment_key: string;
   median_s: number;
   p25_s: number;
@@ -27,6 +29,11 @@ export interface ResultRow {
   memory_mb: number;
   cpu_percent: number;
   factor: number | null;
+}
+
+/** A `result_data` row: the report and samples of one result. */
+export interface ResultDataRow {
+  result_id: string;
   report_json: string;
   samples_json: string;
 }
@@ -69,7 +76,7 @@ export function runToRow(run: RunRecord): RunRow {
   };
 }
 
-export function resultFromRow(row: ResultRow): ResultRecord {
+export function resultFromRow(row: ResultRow & Omit<ResultDataRow, 'result_id'>): ResultRecord {
   return {
     id: row.id,
     runId: row.run_id,
@@ -98,6 +105,12 @@ function encodeSamples(samples: StoredSamples): string {
   });
 }
 
+/** The verdict column: the worst regression severity, else the status. */
+function verdictColumn(result: ResultRecord): string {
+  if (result.status !== 'regression') return result.status;
+  return result.report.regressions.some((regression) => regression.severity === 'critical') ? 'critical' : 'warning';
+}
+
 export function resultToRow(result: ResultRecord): ResultRow {
   const { duration, memory, cpu } = result.report;
   const durationVerdict = result.report.verdicts.find((verdict) => verdict.metricType === 'duration');
@@ -109,6 +122,8 @@ export function resultToRow(result: ResultRecord): ResultRow {
     attempt: result.attempt,
     created_at: result.createdAt,
     status: result.status,
+    verdict: verdictColumn(result),
+    place: result.report.place,
     environment_key: result.environmentKey,
     median_s: duration.median,
     p25_s: duration.p75 - duration.iqr,
@@ -116,9 +131,11 @@ export function resultToRow(result: ResultRecord): ResultRow {
     memory_mb: memory.median,
     cpu_percent: cpu.median,
     factor: factor === undefined || factor === null || !Number.isFinite(factor) ? null : factor,
-    report_json: JSON.stringify(result.report),
-    samples_json: encodeSamples(result.samples),
   };
+}
+
+export function resultDataToRow(result: ResultRecord): ResultDataRow {
+  return { result_id: result.id, report_json: JSON.stringify(result.report), samples_json: encodeSamples(result.samples) };
 }
 
 export function epochFromRow(row: BaselineRow): BaselineEpoch {

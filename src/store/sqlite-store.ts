@@ -9,7 +9,9 @@ import {
   type BaselineRow,
   epochFromRow,
   epochToRow,
+  resultDataToRow,
   resultFromRow,
+  type ResultDataRow,
   type ResultRow,
   resultToRow,
   runFromRow,
@@ -33,6 +35,21 @@ export const BUSY_TIMEOUT_MS = 60_000;
 const QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/** Results with their report and samples. */
+const FULL_RESULTS = 'SELECT r.*, d.report_json, d.samples_json FROM results r JOIN result_data d ON d.result_id = r.id';
+
+const INSERT_RESULT = `INSERT OR IGNORE INTO results (id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key,
+    median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
+  VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @verdict, @place, @environment_key,
+    @median_s, @p25_s, @p75_s, @memory_mb, @cpu_percent, @factor)`;
+const INSERT_RESULT_DATA = 'INSERT OR IGNORE INTO result_data (result_id, report_json, samples_json) VALUES (@result_id, @report_json, @samples_json)';
+const INSERT_EPOCH = `INSERT OR IGNORE INTO baselines (id, test_name, environment_key, created_at, git_commit, reason, created_by, result_id, is_deleted)
+  VALUES (@id, @test_name, @environment_key, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`;
+const INSERT_RUN = `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
+  VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`;
+
+type FullResultRow = ResultRow & Omit<ResultDataRow, 'result_id'>;
 
 /** File-system errors that mean "this location cannot hold a store". */
 const FILE_SYSTEM_CODES = ['EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOTDIR', 'ENOSPC'];
@@ -210,12 +227,7 @@ export class SqliteStore {
   /** Records a run unless one with the same id exists. */
   ensureRun(run: RunRecord): void {
     this.write('record a run in', () => {
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
-           VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`,
-        )
-        .run(runToRow(run));
+      this.db.prepare(INSERT_RUN).run(runToRow(run));
     });
   }
 
@@ -254,25 +266,14 @@ export class SqliteStore {
   /** Stores a result, and in the same transaction the baseline epoch taken from it, if any. */
   insertResult(result: ResultRecord, epoch?: BaselineEpoch): void {
     this.write('store a result in', () => {
-      this.db
-        .prepare(
-          `INSERT INTO results (id, run_id, test_name, attempt, created_at, status, environment_key, median_s, p25_s, p75_s,
-             memory_mb, cpu_percent, factor, report_json, samples_json)
-           VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @environment_key, @median_s, @p25_s, @p75_s,
-             @memory_mb, @cpu_percent, @factor, @report_json, @samples_json)`,
-        )
-        .run(resultToRow(result));
+      this.db.prepare(INSERT_RESULT).run(resultToRow(result));
+      this.db.prepare(INSERT_RESULT_DATA).run(resultDataToRow(result));
       if (epoch !== undefined) this.insertEpoch(epoch);
     });
   }
 
   private insertEpoch(epoch: BaselineEpoch): void {
-    this.db
-      .prepare(
-        `INSERT INTO baselines (id, test_name, environment_key, created_at, git_commit, reason, created_by, result_id, is_deleted)
-         VALUES (@id, @test_name, @environment_key, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`,
-      )
-      .run(epochToRow(epoch));
+    this.db.prepare(INSERT_EPOCH).run(epochToRow(epoch));
   }
 
   /** Appends a baseline epoch (a new baseline, or a deletion marker). */
@@ -283,7 +284,7 @@ export class SqliteStore {
   /** The result with this id. */
   getResult(resultId: string): ResultRecord | undefined {
     return this.guard('read', () => {
-      const row = this.db.prepare('SELECT * FROM results WHERE id = ?').get(resultId) as ResultRow | undefined;
+      const row = this.db.prepare(`${FULL_RESULTS} WHERE r.id = ?`).get(resultId) as FullResultRow | undefined;
       return row === undefined ? undefined : resultFromRow(row);
     });
   }
@@ -291,7 +292,7 @@ export class SqliteStore {
   /** Every result of a run, in the order they were stored. */
   resultsOfRun(runId: string): ResultRecord[] {
     return this.guard('read', () =>
-      (this.db.prepare('SELECT * FROM results WHERE run_id = ? ORDER BY created_at, rowid').all(runId) as ResultRow[]).map(resultFromRow),
+      (this.db.prepare(`${FULL_RESULTS} WHERE r.run_id = ? ORDER BY r.created_at, r.rowid`).all(runId) as FullResultRow[]).map(resultFromRow),
     );
   }
 
@@ -300,8 +301,8 @@ export class SqliteStore {
     return this.guard('read', () =>
       (
         this.db
-          .prepare('SELECT * FROM results WHERE run_id = ? AND test_name = ? ORDER BY created_at, rowid')
-          .all(runId, testName) as ResultRow[]
+          .prepare(`${FULL_RESULTS} WHERE r.run_id = ? AND r.test_name = ? ORDER BY r.created_at, r.rowid`)
+          .all(runId, testName) as FullResultRow[]
       ).map(resultFromRow),
     );
   }
@@ -311,9 +312,9 @@ export class SqliteStore {
     return this.guard('read', () =>
       (
         this.db
-          .prepare("SELECT DISTINCT json_extract(report_json, '$.place') AS place FROM results WHERE run_id = ? AND test_name = ?")
-          .all(runId, testName) as { place: string | null }[]
-      ).flatMap((row) => (row.place === null ? [] : [row.place])),
+          .prepare('SELECT DISTINCT place FROM results WHERE run_id = ? AND test_name = ?')
+          .all(runId, testName) as { place: string }[]
+      ).map((row) => row.place),
     );
   }
 
@@ -321,8 +322,8 @@ export class SqliteStore {
   testHistory(testName: string, limit = 50): { run: RunRecord; result: ResultRecord }[] {
     return this.guard('read', () => {
       const rows = this.db
-        .prepare('SELECT * FROM results WHERE test_name = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
-        .all(testName, limit) as ResultRow[];
+        .prepare(`${FULL_RESULTS} WHERE r.test_name = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`)
+        .all(testName, limit) as FullResultRow[];
       return rows.flatMap((row) => {
         const run = this.getRun(row.run_id);
         return run === undefined ? [] : [{ run, result: resultFromRow(row) }];
@@ -339,10 +340,10 @@ export class SqliteStore {
       (
         this.db
           .prepare(
-            `SELECT * FROM results WHERE test_name = ? AND environment_key = ? AND created_at >= ? AND status != 'regression'
-             ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+            `${FULL_RESULTS} WHERE r.test_name = ? AND r.environment_key = ? AND r.created_at >= ? AND r.status != 'regression'
+             ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`,
           )
-          .all(testName, environmentKey, since, limit) as ResultRow[]
+          .all(testName, environmentKey, since, limit) as FullResultRow[]
       ).map(resultFromRow),
     );
   }
@@ -398,22 +399,15 @@ export class SqliteStore {
   importRecords(records: { runs: RunRecord[]; results: ResultRecord[]; epochs: BaselineEpoch[] }): { runs: number; results: number; epochs: number } {
     const added = { runs: 0, results: 0, epochs: 0 };
     this.write('import into', () => {
-      const run = this.db.prepare(
-        `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
-         VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`,
-      );
-      const result = this.db.prepare(
-        `INSERT OR IGNORE INTO results (id, run_id, test_name, attempt, created_at, status, environment_key, median_s, p25_s, p75_s,
-           memory_mb, cpu_percent, factor, report_json, samples_json)
-         VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @environment_key, @median_s, @p25_s, @p75_s,
-           @memory_mb, @cpu_percent, @factor, @report_json, @samples_json)`,
-      );
-      const epoch = this.db.prepare(
-        `INSERT OR IGNORE INTO baselines (id, test_name, environment_key, created_at, git_commit, reason, created_by, result_id, is_deleted)
-         VALUES (@id, @test_name, @environment_key, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`,
-      );
+      const run = this.db.prepare(INSERT_RUN);
+      const result = this.db.prepare(INSERT_RESULT);
+      const data = this.db.prepare(INSERT_RESULT_DATA);
+      const epoch = this.db.prepare(INSERT_EPOCH);
       for (const record of records.runs) added.runs += run.run(runToRow(record)).changes;
-      for (const record of records.results) added.results += result.run(resultToRow(record)).changes;
+      for (const record of records.results) {
+        added.results += result.run(resultToRow(record)).changes;
+        data.run(resultDataToRow(record));
+      }
       for (const record of records.epochs) added.epochs += epoch.run(epochToRow(record)).changes;
     });
     return added;
@@ -434,6 +428,7 @@ export class SqliteStore {
           .transaction(() => {
             added.runs = this.db.prepare('INSERT OR IGNORE INTO main.runs SELECT * FROM incoming.runs').run().changes;
             added.results = this.db.prepare('INSERT OR IGNORE INTO main.results SELECT * FROM incoming.results').run().changes;
+            this.db.prepare('INSERT OR IGNORE INTO main.result_data SELECT * FROM incoming.result_data').run();
             added.epochs = this.db.prepare('INSERT OR IGNORE INTO main.baselines SELECT * FROM incoming.baselines').run().changes;
           })
           .immediate();

@@ -13,7 +13,6 @@ import { runTimingLoop, type TimingLoopResult } from './_timing-loop';
 export interface MeasurementSamples {
   durationNs: number[];
   heapDeltaBytes: number[];
-  rssDeltaBytes: number[];
   /** CPU time over wall time during each sample, in percent (can exceed 100 with helper threads). */
   cpuPercent: number[];
   /** Times the process was preempted (involuntary context switches) during each sample. */
@@ -29,6 +28,8 @@ export interface Measurement {
   isAsync: boolean;
   /** Whether `global.gc` existed, so garbage was collected before sampling. */
   isGcAvailable: boolean;
+  /** Resident-set growth per call over the sampling phase, in bytes. */
+  rssDeltaPerCallBytes: number;
   /** CPU percent over the whole sampling phase, from pidusage; undefined if it failed. */
   phaseCpuPercent: number | undefined;
   /** 1-minute load averages before and after sampling. */
@@ -72,7 +73,6 @@ function toSamples(loop: TimingLoopResult): MeasurementSamples {
   return {
     durationNs: perCall(loop.sampleNs, loop.callsPerSample),
     heapDeltaBytes: perCall(loop.heapDeltaBytes, loop.callsPerSample),
-    rssDeltaBytes: perCall(loop.rssDeltaBytes, loop.callsPerSample),
     cpuPercent: loop.sampleNs.map((ns, i) => (ns > 0 ? ((loop.cpuNs[i] ?? 0) / ns) * 100 : 0)),
     preemptions: loop.preemptions,
   };
@@ -127,6 +127,7 @@ export async function measureFunction<TInput = undefined>(
     name,
     samples: toSamples(loop),
     callsPerSample: loop.callsPerSample,
+    rssDeltaPerCallBytes: loop.sampledCalls > 0 ? loop.rssPhaseDeltaBytes / loop.sampledCalls : 0,
     warmupCalls: loop.warmupCalls,
     isAsync: loop.isAsync,
     isGcAvailable: gc !== undefined,

@@ -16,7 +16,10 @@ export interface MeasureOptions<TInput = unknown> {
   time?: number;
   /** Fewest samples the time budget may end on. @default 10 */
   minSamples?: number;
-  /** Most samples the time budget may take. @default 1000 */
+  /**
+   * Most samples the time budget may take; a sample lasts at least `time / maxSamples`
+   * (100 µs by default), so calls shorter than that are batched. @default 10000
+   */
   maxSamples?: number;
   /** Number of warm-up calls. When left out, warm-up runs for `warmupTime`. */
   warmup?: number;
@@ -50,8 +53,8 @@ export interface ResolvedMeasureOptions<TInput = unknown> {
 export const DEFAULT_TIME_MS = 1000;
 /** @default 10 */
 export const DEFAULT_MIN_SAMPLES = 10;
-/** @default 1000 */
-export const DEFAULT_MAX_SAMPLES = 1000;
+/** @default 10000 */
+export const DEFAULT_MAX_SAMPLES = 10_000;
 /** @default 100 */
 export const DEFAULT_WARMUP_TIME_MS = 100;
 
@@ -89,7 +92,7 @@ export function resolveMeasureOptions<TInput>(
     expectPositiveInteger(v, 'minSamples', 'Pass the fewest samples to take, such as 10.'),
   );
   const maxSamples = optional(record['maxSamples'], (v) =>
-    expectPositiveInteger(v, 'maxSamples', 'Pass the most samples to take, such as 1000.'),
+    expectPositiveInteger(v, 'maxSamples', 'Pass the most samples to take, such as 10000.'),
   );
   const warmupCalls = optional(record['warmup'], (v) =>
     expectNonNegativeInteger(v, 'warmup', 'Pass a number of warm-up calls such as 10, 0 to skip warm-up, or leave it out to warm up for `warmupTime` ms.'),

@@ -41,11 +41,11 @@ export function startSingleRun(name: string, clock?: Clock): SingleRun {
         samples: {
           durationNs: [elapsedNs],
           heapDeltaBytes: [memoryAfter.heapUsed - memoryBefore.heapUsed],
-          rssDeltaBytes: [memoryAfter.rss - memoryBefore.rss],
           cpuPercent: [cpuPercent],
           preemptions: [usage.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches],
         },
         callsPerSample: 1,
+        rssDeltaPerCallBytes: memoryAfter.rss - memoryBefore.rss,
         warmupCalls: 0,
         isAsync: false,
         isGcAvailable: typeof (globalThis as { gc?: unknown }).gc === 'function',

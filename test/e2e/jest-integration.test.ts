@@ -52,6 +52,8 @@ import { slowdown, spin } from './spin';
 
 performanceTest('e2e_spin', { time: 300, metadata: { loops: 200_000 } }, () => spin(Math.round(200_000 * slowdown)));
 
+performanceTest.skip('e2e_skipped', {}, () => spin(10));
+
 test('benchmark() resolves to a report the matchers understand', async () => {
   const report = await benchmark(() => spin(30_000), 'e2e_benchmark', { time: 300 });
   expect(report.duration.median).toBeGreaterThan(0);
@@ -134,7 +136,7 @@ describe('perfguard in a real Jest project, installed from its tarball', () => {
 
   it('stores baselines on the first run and passes', async () => {
     const outcome = await runJest(dir);
-    expect(outcome.output).toContain('Tests:       3 passed, 3 total');
+    expect(outcome.output).toContain('Tests:       1 skipped, 3 passed, 4 total');
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(/perfguard\n.*test\s+median ± MAD/);
     expect(outcome.stderr).toMatch(/e2e_spin\s+.*no-baseline/);

@@ -24,11 +24,11 @@ export function makeMeasurement(name: string, durationNs: number[]): Measurement
     samples: {
       durationNs,
       heapDeltaBytes: durationNs.map(() => 100),
-      rssDeltaBytes: durationNs.map(() => 0),
       cpuPercent: durationNs.map(() => 99),
       preemptions: durationNs.map(() => 0),
     },
     callsPerSample: 1,
+    rssDeltaPerCallBytes: 0,
     warmupCalls: 1,
     isAsync: false,
     isGcAvailable: true,

@@ -6,26 +6,26 @@ describe('measureFunction with a planted clock', () => {
   it('batches a 100 ns function and reports the time of one call', async () => {
     const clock = createFakeClock();
     const m = await measureFunction(() => clock.advance(100), 'tiny', { clock, iterations: 20 });
-    expect(m.callsPerSample).toBeGreaterThan(1000);
+    expect(m.callsPerSample).toBe(1000);
     expect(m.samples.durationNs).toHaveLength(20);
     for (const ns of m.samples.durationNs) expect(ns).toBeCloseTo(100, 6);
   });
 
-  it('sizes batches to about a millisecond per sample by default', async () => {
+  it('sizes batches to about 100 µs per sample by default', async () => {
     const clock = createFakeClock();
     const m = await measureFunction(() => clock.advance(250), 'quarter-micro', { clock, iterations: 5 });
-    expect(m.callsPerSample * 250).toBeGreaterThanOrEqual(900_000);
-    expect(m.callsPerSample * 250).toBeLessThanOrEqual(1_100_000);
+    expect(m.callsPerSample * 250).toBeGreaterThanOrEqual(90_000);
+    expect(m.callsPerSample * 250).toBeLessThanOrEqual(110_000);
   });
 
   it('batches a 50 µs function so samples fill the time budget', async () => {
     const clock = createFakeClock();
     const m = await measureFunction(() => clock.advance(50_000), 'slowish', { clock, iterations: 10 });
-    expect(m.callsPerSample).toBe(20);
+    expect(m.callsPerSample).toBe(2);
     expect(m.samples.durationNs).toEqual(Array(10).fill(50_000));
   });
 
-  it('times functions of a millisecond or more one call per sample', async () => {
+  it('times functions of 100 µs or more one call per sample', async () => {
     const clock = createFakeClock();
     const m = await measureFunction(() => clock.advance(2_000_000), 'slow', { clock, iterations: 3 });
     expect(m.callsPerSample).toBe(1);
@@ -70,9 +70,9 @@ describe('measureFunction with a planted clock', () => {
       { clock, warmup: 5, iterations: 3 },
     );
     expect(m.warmupCalls).toBe(5);
-    // 5 warm-up calls, calibration (1 call, then a batch of 20), 3 samples of 20 calls.
-    expect(m.callsPerSample).toBe(20);
-    expect(calls).toBe(5 + 1 + 20 + 3 * 20);
+    // 5 warm-up calls, 1 calibration call, 3 samples of 2 calls.
+    expect(m.callsPerSample).toBe(2);
+    expect(calls).toBe(5 + 1 + 3 * 2);
   });
 
   it('warms up for warmupTime when no warm-up count is given', async () => {
