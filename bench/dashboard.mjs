@@ -27,7 +27,7 @@ function report(name, runId, median, status) {
     regressions: status === 'regression' ? [{ metricType: 'duration', baselineValue: median / factor, currentValue: median, regressionFactor: factor, severity: 'critical', confidence: 0.999, factorInterval: null }] : [],
     verdicts: [{ metricType: 'duration', status: status === 'regression' ? 'critical' : 'pass', baselineValue: median / factor, currentValue: median, regressionFactor: factor, factorInterval: null, confidence: 0.9, machineFactor: null, reason: 'synthetic' }],
     notes: [], baseline: null, metadata: {}, environment, measuredAt: new Date().toISOString(), attempt: 1, isAsync: false, isGcAvailable: true,
-    loadAverage: { before: 0, after: 0 }, place: 'bench', testFile: null, runId, machineProbeNs: 20000, profilePath: null,
+    loadAverage: { before: 0, after: 0 }, place: 'bench', testFile: null, runId, machineProbeNs: 20000, memoryProbeNs: 20000, profilePath: null,
   };
 }
 

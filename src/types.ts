@@ -60,7 +60,8 @@ export type ReportNoteCode =
   | 'baseline-established'
   | 'remeasured'
   | 'profile-written'
-  | 'machine-slower';
+  | 'machine-slower'
+  | 'memory-busy';
 
 /** Something a person reading the report should know. */
 export interface ReportNote {
@@ -113,6 +114,11 @@ export interface PerformanceReport {
   runId: string;
   /** Time of perfguard's fixed reference loop during the measurement, in ns: the machine's speed. */
   machineProbeNs: number;
+  /**
+   * Time of perfguard's fixed chain of dependent memory loads, in ns: the speed of the caches
+   * and memory, which other processes share. Absent from reports stored before it existed.
+   */
+  memoryProbeNs?: number;
   /** The V8 CPU profile written for this benchmark, if any. */
   profilePath: string | null;
 }

@@ -168,6 +168,7 @@ export function buildReport(measurement: Measurement, context: ReportContext): P
     testFile: context.testFile,
     runId: context.runId,
     machineProbeNs: measurement.machineProbeNs,
+    memoryProbeNs: measurement.memoryProbeNs,
     profilePath: context.profilePath ?? null,
   };
 }

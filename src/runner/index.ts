@@ -11,9 +11,10 @@ export {
   DETECTOR_OPTION_NAMES,
   expectConfidence,
   machineFactorOf,
+  memoryFactorOf,
   PerformanceRegressionDetector,
 } from './performance-regression-detector';
-export type { Baseline, DetectorOptions, EnvironmentMismatchMode, JudgeOverrides } from './performance-regression-detector';
+export type { Baseline, DetectorOptions, EnvironmentMismatchMode, JudgeOverrides, MachineProbes } from './performance-regression-detector';
 export { PerformanceRegressionTester } from './performance-regression-tester';
 export type { TesterOptions } from './performance-regression-tester';
 export { baselineAuthor, createRunRecord, currentRunId } from './run-context';

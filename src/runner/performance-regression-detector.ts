@@ -13,7 +13,7 @@ import { ConfigError } from '../errors';
 import { DEFAULT_CONFIDENCE_LEVEL } from '../stats';
 import { resolveStorePath, SqliteStore } from '../store';
 import { captureEnvironment } from '../tracker';
-import type { BaselineInfo, StoredBaseline, StoredSamples } from '../types';
+import type { BaselineInfo, PerformanceReport, StoredBaseline, StoredSamples } from '../types';
 import { toMetricSamples } from './build-report';
 
 /** What to do when the baseline was measured on another environment key. */
@@ -73,10 +73,25 @@ export function expectConfidence(value: unknown, name = 'confidence'): number {
   return value;
 }
 
-/** Current over baseline machine speed, when both reference-loop times are known. */
-export function machineFactorOf(currentProbeNs: number | undefined, baselineProbeNs: number | undefined): number | undefined {
-  if (currentProbeNs === undefined || baselineProbeNs === undefined || currentProbeNs <= 0 || baselineProbeNs <= 0) return undefined;
-  return currentProbeNs / baselineProbeNs;
+/** The reference-loop times a report carries. */
+export type MachineProbes = Pick<PerformanceReport, 'machineProbeNs' | 'memoryProbeNs'>;
+
+function probeFactor(currentNs: number | undefined, baselineNs: number | undefined): number | undefined {
+  if (currentNs === undefined || baselineNs === undefined || currentNs <= 0 || baselineNs <= 0) return undefined;
+  return currentNs / baselineNs;
+}
+
+/** How much slower the core ran than for the baseline (integer reference loop), when both timed it. */
+export function machineFactorOf(current: MachineProbes | undefined, baseline: MachineProbes | undefined): number | undefined {
+  return probeFactor(current?.machineProbeNs, baseline?.machineProbeNs);
+}
+
+/**
+ * How much slower the caches and memory ran than for the baseline (memory reference loop),
+ * when both timed it. Not a verdict factor: CPU-bound code does not slow with it.
+ */
+export function memoryFactorOf(current: MachineProbes | undefined, baseline: MachineProbes | undefined): number | undefined {
+  return probeFactor(current?.memoryProbeNs, baseline?.memoryProbeNs);
 }
 
 /** Summary of the stored baseline for a report. */

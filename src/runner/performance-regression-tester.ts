@@ -14,6 +14,8 @@ import {
   describeBaseline,
   type DetectorOptions,
   machineFactorOf,
+  type MachineProbes,
+  memoryFactorOf,
   type EnvironmentMismatchMode,
   PerformanceRegressionDetector,
 } from './performance-regression-detector';
@@ -60,6 +62,8 @@ const SINGLE_RUN_POOL = 50;
 const RECENT_RUNS = 10;
 /** The confirming re-measurement warms up this many times longer, so transient state settles. */
 const CONFIRMATION_WARMUP_FACTOR = 10;
+/** From this memory-loop factor on, a report says the caches were busier than for the baseline. */
+const BUSY_MEMORY_NOTE = 1.5;
 
 interface Attempt {
   name: string;
@@ -245,7 +249,7 @@ export class PerformanceRegressionTester {
   private prepare(measurement: Measurement, attempt: Attempt, attemptNumber: number, extraNotes: ReportNote[]) {
     const samples = toStoredSamples(measurement);
     const environmentKey = measurement.environment.key;
-    const judged = this.judge(attempt, samples, environmentKey, measurement.machineProbeNs);
+    const judged = this.judge(attempt, samples, environmentKey, measurement);
     const report = buildReport(measurement, {
       verdicts: judged.verdicts,
       ...(attempt.isUpdate ? { status: 'baseline-updated' as const } : {}),
@@ -296,7 +300,7 @@ export class PerformanceRegressionTester {
     };
   }
 
-  private judge(attempt: Attempt, samples: StoredSamples, environmentKey: string, machineProbeNs: number) {
+  private judge(attempt: Attempt, samples: StoredSamples, environmentKey: string, probes: MachineProbes) {
     const { options } = attempt;
     const overrides = { thresholds: options.thresholds, confidence: options.confidence };
     const notes: ReportNote[] = [];
@@ -320,11 +324,18 @@ export class PerformanceRegressionTester {
         message: `the baseline was measured on another environment (${baseline.epoch.environmentKey}; this one is ${environmentKey}): figures may differ for that reason alone`,
       });
     }
-    const machineFactor = machineFactorOf(machineProbeNs, baseline.result.report.machineProbeNs);
+    const machineFactor = machineFactorOf(probes, baseline.result.report);
     if (machineFactor !== undefined && machineFactor >= MACHINE_SLOWDOWN_GUARD) {
       notes.push({
         code: 'machine-slower',
-        message: `the machine ran ${machineFactor.toFixed(2)}x slower than when the baseline was measured (perfguard's reference loop): a slowdown it explains is not called a regression`,
+        message: `the machine ran ${machineFactor.toFixed(2)}x slower than when the baseline was measured (perfguard's integer reference loop): a slowdown it explains is not called a regression`,
+      });
+    }
+    const memoryFactor = memoryFactorOf(probes, baseline.result.report);
+    if (memoryFactor !== undefined && memoryFactor >= BUSY_MEMORY_NOTE) {
+      notes.push({
+        code: 'memory-busy',
+        message: `perfguard's memory reference loop ran ${memoryFactor.toFixed(2)}x slower than for the baseline: other processes were thrashing the shared caches, which slows code that allocates or walks large data (not CPU-bound code, so the verdict does not allow for it); rerun to be sure`,
       });
     }
     const isSingleRun = attempt.fn === undefined && samples.durationNs.length === 1;

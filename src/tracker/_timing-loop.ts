@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { probeMachineNs } from './_machine-probe';
+import { type MachineProbe, probeMachine } from './_machine-probe';
 import type { ResolvedMeasureOptions } from './measure-options';
 
 /** Runs `calls` calls of the measured function back to back and returns the elapsed ns. */
@@ -33,8 +33,8 @@ export interface TimingLoopResult {
   cpuNs: number[];
   /** Involuntary context switches during each sample: times the process was preempted. */
   preemptions: number[];
-  /** Readings of the machine-speed probe taken before, during and after sampling. */
-  probeNs: number[];
+  /** Readings of the machine-speed probes taken before, during and after sampling. */
+  probes: MachineProbe[];
 }
 
 /** Sampling time between two machine-speed probes. */
@@ -177,16 +177,16 @@ export async function runTimingLoop(
     sampledCalls: 0,
     cpuNs: [],
     preemptions: [],
-    probeNs: [],
+    probes: [],
   };
   await beforeSampling();
-  result.probeNs.push(probeMachineNs(now));
+  result.probes.push(probeMachine(now));
   const rssBefore = process.memoryUsage.rss();
   const phaseStart = now();
   let nextProbeNs = PROBE_EVERY_NS;
   for (let spentNs = 0; !isSamplingDone(options, result.sampleNs.length, spentNs); spentNs = Number(now() - phaseStart)) {
     if (spentNs >= nextProbeNs) {
-      result.probeNs.push(probeMachineNs(now));
+      result.probes.push(probeMachine(now));
       nextProbeNs += PROBE_EVERY_NS;
     }
     const input = options.setup === undefined ? undefined : await options.setup();
@@ -204,6 +204,6 @@ export async function runTimingLoop(
   }
   result.rssPhaseDeltaBytes = process.memoryUsage.rss() - rssBefore;
   result.sampledCalls = result.sampleNs.length * callsPerSample;
-  result.probeNs.push(probeMachineNs(now));
+  result.probes.push(probeMachine(now));
   return result;
 }

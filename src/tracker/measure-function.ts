@@ -40,6 +40,8 @@ export interface Measurement {
    * (0 when the clock cannot time it, as with a planted clock).
    */
   machineProbeNs: number;
+  /** Likewise for the caches and memory: median time of a fixed chain of dependent loads, in ns. */
+  memoryProbeNs: number;
   /** How much slower a global lookup is than a local one here (about 1 outside Jest's sandbox). */
   globalLookupPenalty: number;
   startedAt: string;
@@ -134,7 +136,8 @@ export async function measureFunction<TInput = undefined>(
     phaseCpuPercent,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
     timerResolutionNs,
-    machineProbeNs: median(loop.probeNs),
+    machineProbeNs: median(loop.probes.map((probe) => probe.computeNs)),
+    memoryProbeNs: median(loop.probes.map((probe) => probe.memoryNs)),
     globalLookupPenalty: globalLookupPenalty(),
     startedAt,
     elapsedMs: Number(clock.now() - start) / 1e6,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { assertRealTimers, type Clock, createHrtimeClock, measureTimerResolutionNs } from './clock';
 import { globalLookupPenalty } from './_global-lookup';
-import { probeMachineNs } from './_machine-probe';
+import { probeMachine } from './_machine-probe';
 import { captureEnvironment } from './environment';
 import type { Measurement } from './measure-function';
 
@@ -20,7 +20,7 @@ export function startSingleRun(name: string, clock?: Clock): SingleRun {
   if (clock === undefined) assertRealTimers(chosen);
   const timerResolutionNs = measureTimerResolutionNs(chosen, 20);
   const now = (): bigint => chosen.now();
-  const probeBefore = probeMachineNs(now);
+  const probeBefore = probeMachine(now);
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg()[0] ?? 0;
   const memoryBefore = process.memoryUsage();
@@ -34,7 +34,7 @@ export function startSingleRun(name: string, clock?: Clock): SingleRun {
       const usage = process.resourceUsage();
       const cpuMicros = usage.userCPUTime + usage.systemCPUTime - usageBefore.userCPUTime - usageBefore.systemCPUTime;
       const memoryAfter = process.memoryUsage();
-      const probeAfter = probeMachineNs(now);
+      const probeAfter = probeMachine(now);
       const cpuPercent = elapsedNs > 0 ? ((cpuMicros * 1000) / elapsedNs) * 100 : 0;
       stopped = {
         name,
@@ -52,7 +52,8 @@ export function startSingleRun(name: string, clock?: Clock): SingleRun {
         phaseCpuPercent: cpuPercent,
         loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
         timerResolutionNs,
-        machineProbeNs: (probeBefore + probeAfter) / 2,
+        machineProbeNs: (probeBefore.computeNs + probeAfter.computeNs) / 2,
+        memoryProbeNs: (probeBefore.memoryNs + probeAfter.memoryNs) / 2,
         globalLookupPenalty: globalLookupPenalty(),
         startedAt,
         elapsedMs: elapsedNs / 1e6,

@@ -157,7 +157,8 @@ describe('perfguard in a real Jest project, installed from its tarball', () => {
   it('fails a planted 2x slowdown, naming the test and critical', async () => {
     const outcome = await runJest(dir, [], { E2E_SLOWDOWN: '2' });
     expect(outcome.code).not.toBe(0);
-    expect(outcome.output).toMatch(/Performance regression in 'e2e_spin':\s+duration critical: .* → .*, [2-9]\.\d\dx \[/);
+    // A planted 2x reads from about 1.9x to 2.1x here: the loop is not the only work in the test.
+    expect(outcome.output).toMatch(/Performance regression in 'e2e_spin':\s+duration critical: .* → .*, (1\.[89]|[2-9]\.)\d+x \[/);
     expect(outcome.output).toContain('UPDATE_PERFORMANCE_BASELINE=true');
     expect(outcome.stderr).toMatch(/e2e_spin\s+.*critical/);
     expect(outcome.output).toMatch(/perfguard: \d+ performance regression\(s\) at or above critical: .*'e2e_spin' \(critical\)/);

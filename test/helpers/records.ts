@@ -36,6 +36,7 @@ export function makeMeasurement(name: string, durationNs: number[]): Measurement
     loadAverage: { before: 0.1, after: 0.1 },
     timerResolutionNs: 30,
     machineProbeNs: 20_000,
+    memoryProbeNs: 20_000,
     globalLookupPenalty: 1,
     startedAt: new Date().toISOString(),
     elapsedMs: 10,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
+import { machineFactorOf, memoryFactorOf, PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { plantedSamples } from '../helpers/planted';
 import { makeEpoch, makeResult, makeRun } from '../helpers/records';
@@ -66,5 +66,26 @@ describe('PerformanceRegressionDetector', () => {
     [{ treshold: {} }, /unknown option `treshold`/],
   ])('refuses %p', (options, message) => {
     expect(() => new PerformanceRegressionDetector(options as never)).toThrow(message);
+  });
+});
+
+describe('machineFactorOf and memoryFactorOf', () => {
+  const baseline = { machineProbeNs: 20_000, memoryProbeNs: 30_000 };
+
+  it('give the integer loop as the machine factor and the memory loop apart', () => {
+    const current = { machineProbeNs: 22_000, memoryProbeNs: 75_000 };
+    expect(machineFactorOf(current, baseline)).toBeCloseTo(1.1);
+    expect(memoryFactorOf(current, baseline)).toBeCloseTo(2.5);
+  });
+
+  it('leave the memory factor undefined for a baseline stored before the memory loop existed', () => {
+    expect(memoryFactorOf({ machineProbeNs: 24_000, memoryProbeNs: 90_000 }, { machineProbeNs: 20_000 })).toBeUndefined();
+    expect(machineFactorOf({ machineProbeNs: 24_000, memoryProbeNs: 90_000 }, { machineProbeNs: 20_000 })).toBeCloseTo(1.2);
+  });
+
+  it('are undefined when a loop was not timed on both sides', () => {
+    expect(machineFactorOf({ machineProbeNs: 0, memoryProbeNs: 0 }, baseline)).toBeUndefined();
+    expect(memoryFactorOf({ machineProbeNs: 0, memoryProbeNs: 0 }, baseline)).toBeUndefined();
+    expect(machineFactorOf(baseline, undefined)).toBeUndefined();
   });
 });

@@ -143,6 +143,42 @@ describe('PerformanceRegressionTester.benchmark', () => {
     expect(report.regressions[0]?.severity).toBe('warning');
   });
 
+  describe('when the shared caches were busier than for the baseline', () => {
+    const busyLoop = (rounds: number) => () => {
+      let x = 0;
+      for (let i = 0; i < rounds; i++) x = (x * 31 + i) | 0;
+      return x;
+    };
+
+    /** Stores a baseline, then rewrites its memory-loop reading to `scale` times the real one. */
+    async function storeWithMemoryReading(scale: number) {
+      const database = new Database(':memory:');
+      const store = new SqliteStore(database);
+      const tester = (run: string) => new PerformanceRegressionTester({ store, env: { PERFGUARD_RUN_ID: run }, defaults: { time: 150, retry: false } });
+      await tester('before').benchmark(busyLoop(20_000), 'shared-cache');
+      const row = database.prepare('SELECT result_id, report_json FROM result_data').get() as { result_id: string; report_json: string };
+      const report = JSON.parse(row.report_json) as { memoryProbeNs: number };
+      database.prepare('UPDATE result_data SET report_json = ? WHERE result_id = ?').run(JSON.stringify({ ...report, memoryProbeNs: report.memoryProbeNs * scale }), row.result_id);
+      return tester;
+    }
+
+    it('says so, and still flags a slowdown, since CPU-bound code does not slow with the caches', async () => {
+      // As if the baseline's memory loop had run a thousand times faster than it can now.
+      const tester = await storeWithMemoryReading(1 / 1000);
+      const slower = await tester('after').benchmark(busyLoop(60_000), 'shared-cache');
+      expect(slower.status).toBe('regression');
+      const note = slower.notes.find((n) => n.code === 'memory-busy');
+      expect(note?.message).toMatch(/memory reference loop ran \d+\.\d\dx slower than for the baseline/);
+    });
+
+    it('says nothing of the caches when the memory loop ran as fast as for the baseline', async () => {
+      const tester = await storeWithMemoryReading(1000);
+      const slower = await tester('after').benchmark(busyLoop(60_000), 'shared-cache');
+      expect(slower.status).toBe('regression');
+      expect(slower.notes.map((n) => n.code)).not.toContain('memory-busy');
+    });
+  });
+
   it('says plainly when the baseline comes from another environment, or skips it', async () => {
     const { store, clock, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'moved');

@@ -152,6 +152,15 @@ describe('measureFunction with the real clock', () => {
     expect(m.environment.key).toContain(`node${process.versions.node.split('.')[0]}`);
   });
 
+  it('times the compute and the memory reference loops around sampling', async () => {
+    const m = await measureFunction(() => 1, 'probed', { iterations: 5, warmup: 10 });
+    // 20,000 xorshift rounds and 2,000 dependent loads: microseconds, never zero or seconds.
+    expect(m.machineProbeNs).toBeGreaterThan(1_000);
+    expect(m.machineProbeNs).toBeLessThan(50_000_000);
+    expect(m.memoryProbeNs).toBeGreaterThan(1_000);
+    expect(m.memoryProbeNs).toBeLessThan(50_000_000);
+  });
+
   it('collects garbage before sampling when global.gc exists, and records that it could', async () => {
     const gc = jest.fn();
     (globalThis as { gc?: () => void }).gc = gc;

@@ -20,7 +20,7 @@ function latestFinalResults(store: SqliteStore, role: string): { run: RunRecord;
 }
 
 function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: RunRecord, detector: PerformanceRegressionDetector): PerformanceReport {
-  const verdicts = detector.judge(head.samples, base?.samples, { machineFactor: machineFactorOf(head.report.machineProbeNs, base?.report.machineProbeNs) });
+  const verdicts = detector.judge(head.samples, base?.samples, { machineFactor: machineFactorOf(head.report, base?.report) });
   const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'environment-mismatch'].includes(note.code));
   if (base !== undefined && base.environmentKey !== head.environmentKey) {
     notes.push({ code: 'environment-mismatch', message: `base measured on ${base.environmentKey}, head on ${head.environmentKey}` });
