@@ -3,13 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../src/errors';
-import { SCHEMA_VERSION } from '../../src/store/_migrations';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/_migrations';
+import { resultDataToRow, resultToRow, runToRow } from '../../src/store/_rows';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 
 function memoryStore(): SqliteStore {
   return new SqliteStore(new Database(':memory:'));
 }
+
+const fakeRegression = {
+  metricType: 'duration' as const,
+  baselineValue: 0.001,
+  currentValue: 0.002,
+  regressionFactor: 2,
+  severity: 'warning' as const,
+  confidence: 1,
+  factorInterval: null,
+};
 
 let tmp: string;
 beforeEach(() => {
@@ -78,8 +89,61 @@ describe('SqliteStore on a file', () => {
     db.exec('CREATE TABLE runs (id TEXT)');
     db.close();
     const before = fs.readFileSync(file);
-    expect(() => SqliteStore.open(file)).toThrow(/schema version 2, written by a newer perfguard.*left untouched/);
+    expect(() => SqliteStore.open(file)).toThrow(new RegExp(`schema version ${SCHEMA_VERSION + 1}, written by a newer perfguard.*left untouched`));
     expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  describe('a store of schema version 1 (reports and samples inside results)', () => {
+    function writeVersion1Store(file: string) {
+      const run = makeRun();
+      const passed = makeResult(run.id, 'kept');
+      const base = makeResult(run.id, 'slower');
+      const critical = { ...base, status: 'regression' as const, report: { ...base.report, regressions: [{ ...fakeRegression, severity: 'critical' as const }] } };
+      const db = new Database(file);
+      db.exec(MIGRATIONS[0] ?? '');
+      db.pragma('user_version = 1');
+      db.prepare('INSERT INTO runs VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)').run(runToRow(run));
+      const insert = db.prepare(`INSERT INTO results (id, run_id, test_name, attempt, created_at, status, environment_key, median_s, p25_s, p75_s,
+          memory_mb, cpu_percent, factor, report_json, samples_json)
+        VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @environment_key, @median_s, @p25_s, @p75_s,
+          @memory_mb, @cpu_percent, @factor, @report_json, @samples_json)`);
+      for (const result of [passed, critical]) {
+        const { verdict: _verdict, place: _place, ...row } = resultToRow(result);
+        const { report_json, samples_json } = resultDataToRow(result);
+        insert.run({ ...row, report_json, samples_json });
+      }
+      db.close();
+      return { run, passed, critical };
+    }
+
+    it('is upgraded in place on the first writing open, losing nothing', () => {
+      const file = path.join(tmp, 'perfguard.db');
+      const { run, passed, critical } = writeVersion1Store(file);
+      // Exactly what a store of the current schema reads back (samples are stored rounded).
+      const fresh = memoryStore();
+      fresh.ensureRun(run);
+      for (const result of [passed, critical]) fresh.insertResult(result);
+      const store = SqliteStore.open(file);
+      expect(store.getResult(passed.id)).toEqual(fresh.getResult(passed.id));
+      expect(store.getResult(critical.id)).toEqual(fresh.getResult(critical.id));
+      expect(store.getResult(critical.id)?.report).toEqual(critical.report);
+      expect(store.resultsOfRun(run.id).map((r) => r.testName)).toEqual(['kept', 'slower']);
+      expect(store.dashboard().regressions(10)).toEqual([expect.objectContaining({ name: 'slower', severity: 'critical' })]);
+      store.insertResult(makeResult(run.id, 'after the upgrade'));
+      store.close();
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect((db.prepare('SELECT place FROM results WHERE id = ?').get(passed.id) as { place: string }).place).toBe(passed.report.place);
+      db.close();
+    });
+
+    it('is refused read-only until something writes to it', () => {
+      const file = path.join(tmp, 'perfguard.db');
+      writeVersion1Store(file);
+      const before = fs.readFileSync(file);
+      expect(() => SqliteStore.open(file, { readonly: true })).toThrow(/older schema version 1\. Run the performance tests/);
+      expect(fs.readFileSync(file).equals(before)).toBe(true);
+    });
   });
 
   it("refuses someone else's SQLite database", () => {
