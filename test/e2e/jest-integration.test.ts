@@ -122,6 +122,11 @@ function storeRows(dir: string): { results: ResultRow[]; baselines: number; runs
   }
 }
 
+/** Exit code 0; on failure Jest prints the run's output beside the code. */
+function expectSuccess(outcome: { code: number | null; output: string }): void {
+  expect({ code: outcome.code, output: outcome.output }).toEqual({ code: 0, output: expect.any(String) as unknown });
+}
+
 describe('perfguard in a real Jest project, installed from its tarball', () => {
   let dir: string;
 
@@ -137,7 +142,7 @@ describe('perfguard in a real Jest project, installed from its tarball', () => {
   it('stores baselines on the first run and passes', async () => {
     const outcome = await runJest(dir);
     expect(outcome.output).toContain('Tests:       1 skipped, 3 passed, 4 total');
-    expect(outcome.code).toBe(0);
+    expectSuccess(outcome);
     expect(outcome.stderr).toMatch(/perfguard\n.*test\s+median ± MAD/);
     expect(outcome.stderr).toMatch(/e2e_spin\s+.*no-baseline/);
     const rows = storeRows(dir);
@@ -150,7 +155,7 @@ describe('perfguard in a real Jest project, installed from its tarball', () => {
 
   it('passes an unchanged rerun', async () => {
     const outcome = await runJest(dir);
-    expect(outcome.code).toBe(0);
+    expectSuccess(outcome);
     expect(outcome.stderr).toMatch(/e2e_spin\s+.*\s(pass|improved|inconclusive)\n/);
   }, 180_000);
 
@@ -166,10 +171,10 @@ describe('perfguard in a real Jest project, installed from its tarball', () => {
 
   it('accepts the slowdown as the new baseline with UPDATE_PERFORMANCE_BASELINE=true', async () => {
     const update = await runJest(dir, [], { E2E_SLOWDOWN: '2', UPDATE_PERFORMANCE_BASELINE: 'true' });
-    expect(update.code).toBe(0);
+    expectSuccess(update);
     expect(update.stderr).toMatch(/e2e_spin\s+.*baseline-updated/);
     const judged = await runJest(dir, [], { E2E_SLOWDOWN: '2' });
-    expect(judged.code).toBe(0);
+    expectSuccess(judged);
   }, 240_000);
 
   it('refuses UPDATE_PERFORMANCE_BASELINE=maybe with a message naming the variable', async () => {
@@ -182,7 +187,7 @@ describe('perfguard in a real Jest project, installed from its tarball', () => {
     writeFiles(dir, parallelFiles(4));
     const before = storeRows(dir).results.length;
     const outcome = await runJest(dir, ['--maxWorkers=2', '--testPathPatterns', 'parallel-'], { E2E_SLOWDOWN: '2' });
-    expect(outcome.code).toBe(0);
+    expectSuccess(outcome);
     const rows = storeRows(dir).results.slice(before);
     const names = new Set(rows.map((r) => r.test_name));
     for (let i = 0; i < 4; i++) for (const suffix of ['a', 'b']) expect(names).toContain(`parallel_${i}_${suffix}`);

@@ -312,7 +312,7 @@
     durationChart(durationBox, data, width);
     const half = Math.max(320, Math.floor(width / 2) - 30);
     simpleChart(memoryBox, 'Heap growth per call', xs, data.points.map((p) => p.memory), 'memory', '#7c3aed', (v) => (v === null ? '–' : `${(v * 1024).toFixed(1)} KB`), half);
-    simpleChart(cpuBox, 'CPU while running', xs, data.points.map((p) => p.cpu), 'cpu', '#0f8a8a', (v) => (v === null ? "–" : `${v.toFixed(1)} %`), half);
+    simpleChart(cpuBox, 'CPU while running', xs, data.points.map((p) => p.cpu), 'cpu', '#0f8a8a', (v) => (v === null ? '–' : `${v.toFixed(1)} %`), half);
   }
 
   // ---- regressions and coverage --------------------------------------------------------
