@@ -1,38 +1,77 @@
 // One trial of `npm run bench:verdicts`, in its own process as in real use: measure the
-// workload, judge it against the stored baseline, print one JSON line.
+// workload through perfguard's public `benchmark` (which starts this script again for its
+// fresh-process rounds), then judge the same first measurement by the previous rule and the
+// naive one, and print one JSON line.
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import { judgePrevious } from './_previous-rule.mjs';
+import { WORKLOADS } from './_workloads.mjs';
 
 const require = createRequire(import.meta.url);
 const { PerformanceRegressionTester } = require('../dist/index.js');
+const { SqliteStore, measureFunction, readRoundRole } = require('../dist/internals.js');
 
-const [name, loopsText, dbPath, mode] = process.argv.slice(2);
-const loops = Number(loopsText);
+const [name, dbPath, mode, extraNsText, stateFile] = process.argv.slice(2);
+const extraNs = BigInt(Math.round(Number(extraNsText)));
+const work = WORKLOADS[name].fn;
+const hrtime = process.hrtime.bigint;
 
-function spin(n) {
-  let x = 0;
-  for (let i = 0; i < n; i++) x += Math.sqrt(i + (x % 7));
-  return x;
-}
+// A planted slowdown: extra busy time per call, a fixed share of the baseline's median, so the
+// code's shape and the JIT's view of it stay the same.
+const fn =
+  extraNs > 0n
+    ? () => {
+        const result = work();
+        const until = hrtime() + extraNs;
+        while (hrtime() < until) {
+          // busy
+        }
+        return result;
+      }
+    : work;
 
-const env = { ...process.env, UPDATE_PERFORMANCE_BASELINE: mode === 'baseline' ? 'true' : 'false' };
-const tester = new PerformanceRegressionTester({ store: dbPath, env });
-const baseline = mode === 'baseline' ? undefined : tester.detector.getBaseline(name);
-const final = await tester.benchmark(() => spin(loops), name);
-const store = tester.detector.getStore();
-const [first] = store.resultsOfTestInRun(store.latestRun().id, name).map((result) => result.report);
-const duration = (report) => report.verdicts.find((v) => v.metricType === 'duration');
-process.stdout.write(
-  `${JSON.stringify({
-    name,
-    loops,
-    firstStatus: first.status,
-    firstDuration: duration(first)?.status,
-    finalStatus: final.status,
-    finalDuration: duration(final)?.status,
-    factor: duration(first)?.regressionFactor,
-    meanRatio: baseline === undefined ? null : first.duration.mean / baseline.meanDuration,
-    cv: first.duration.cv,
-    samples: first.iterations,
-  })}\n`,
-);
+const tester = new PerformanceRegressionTester({ store: dbPath });
+const started = Date.now();
+const report = await tester.benchmark(fn, name);
+const elapsedMs = Date.now() - started;
 tester.close();
+if (readRoundRole(process.env) !== undefined) process.exit(0);
+
+const store = SqliteStore.open(dbPath, { readonly: true });
+const result = store.resultsOfTestInRun(report.runId, name).at(-1);
+store.close();
+const samples = result.samples;
+const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
+const rounds = report.notes.find((note) => note.code === 'rounds');
+const line = {
+  name,
+  mode,
+  status: report.status,
+  duration: duration?.status,
+  withheldBy: duration?.withheldBy ?? null,
+  factor: duration?.regressionFactor ?? null,
+  runs: report.processes.length,
+  firstMedianNs: report.duration.median * 1e9,
+  firstMeanNs: report.duration.mean * 1e9,
+  benchmarkMs: elapsedMs,
+  roundsMs: rounds === undefined ? 0 : Number(/in ([\d.]+) s/.exec(rounds.message)?.[1] ?? 0) * 1000,
+  detectable: report.evidence?.detectableFactor ?? null,
+  spread: report.evidence?.spread ?? null,
+  groups: report.evidence?.groups.length ?? 0,
+  machineProbeNs: report.machineProbeNs,
+};
+
+if (mode === 'found') {
+  line.samples = samples;
+} else {
+  // The previous rule on the same first measurement, with its same-process re-measurement.
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  const context = { machineFactor: state.baselineProbeNs > 0 && report.machineProbeNs > 0 ? report.machineProbeNs / state.baselineProbeNs : undefined, recentCentres: state.recentCentres };
+  let previous = judgePrevious(state.samples, samples, context);
+  if (previous.status === 'warning' || previous.status === 'critical') {
+    const again = await measureFunction(fn, name, { warmupTime: 1000 });
+    previous = judgePrevious(state.samples, again.samples, context);
+  }
+  line.previous = previous.status;
+}
+process.stdout.write(`${JSON.stringify(line)}\n`);

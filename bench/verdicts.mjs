@@ -1,53 +1,40 @@
-// npm run bench:verdicts — how often perfguard's detector and the naive rule raise false
-// alarms on unchanged code and catch planted slowdowns. Every trial is a separate Node
-// process measuring against a baseline stored in a real SQLite file, as in real use.
+// npm run bench:verdicts — the proof of the run-level rule. For each workload (allocation, Map,
+// regular expressions, JSON, a bimodal JIT/VM-sensitive one, a steady arithmetic control) and
+// each condition (quiet, noisy neighbours), in a store of its own:
+//   1. a baseline founded (3 fresh processes) while a noisy neighbour runs;
+//   2. a history of HISTORY unchanged runs;
+//   3. TRIALS each of unchanged code, a planted 1.3x and a planted 1.6x slowdown, interleaved.
+// Every trial is a separate Node process measuring through the public `benchmark`, with its
+// fresh-process rounds. Side by side: the new rule, the previous rule (samples of one process,
+// Mann–Whitney, three guards, a same-process re-measurement) and the naive ratio of means.
+// BENCH_TRIALS, BENCH_HISTORY, BENCH_ONLY=alloc,json and BENCH_CONDITIONS=quiet pick less.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKLOADS } from './_workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 20);
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 20);
 const ONLY = process.env.BENCH_ONLY?.split(',');
-// Conditions: 'quiet' (nothing else running) and 'noisy' (three neighbours that burn CPU in
-// random bursts of 50-500 ms on 2 cores, as on a shared CI runner). BENCH_CONDITIONS picks some.
 const CONDITIONS = (process.env.BENCH_CONDITIONS ?? 'quiet,noisy').split(',');
+const workloads = Object.keys(WORKLOADS).filter((name) => ONLY === undefined || ONLY.includes(name));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-verdicts-'));
-const db = path.join(dir, 'verdicts.db');
+let trialCount = 0;
 
-function spin(n) {
-  let x = 0;
-  for (let i = 0; i < n; i++) x += Math.sqrt(i + (x % 7));
-  return x;
-}
-
-function loopsFor(targetNs) {
-  const n = 200_000;
-  const times = [];
-  for (let r = 0; r < 21; r++) {
-    const start = process.hrtime.bigint();
-    spin(n);
-    times.push(Number(process.hrtime.bigint() - start));
-  }
-  times.sort((a, b) => a - b);
-  return Math.max(1, Math.round((targetNs / times[10]) * n));
-}
-
-const workloads = [
-  { name: '~5 µs', targetNs: 5_000 },
-  { name: '~200 µs', targetNs: 200_000 },
-  { name: '~5 ms', targetNs: 5_000_000 },
-].filter((w) => ONLY === undefined || ONLY.includes(w.name));
-
-function trial(name, loops, mode) {
-  const output = execFileSync(process.execPath, ['--expose-gc', path.join(here, '_verdict-trial.mjs'), name, String(loops), db, mode], {
+function trial(name, db, mode, extraNs, stateFile) {
+  const env = { ...process.env, GITHUB_SHA: `trial-${++trialCount}`, PERFGUARD_RUN_ID: '', UPDATE_PERFORMANCE_BASELINE: mode === 'found' ? 'true' : 'false' };
+  const output = execFileSync(process.execPath, ['--expose-gc', path.join(here, '_verdict-trial.mjs'), name, db, mode, String(extraNs), stateFile], {
     encoding: 'utf8',
-    env: { ...process.env, PERFGUARD_RUN_ID: '' },
+    env,
+    maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(output.trim().split('\n').at(-1));
 }
 
+// Three neighbours burning CPU in random 50–500 ms bursts on the 2 cores, as on a shared runner.
 const NEIGHBOUR = `
 const pause = new Int32Array(new SharedArrayBuffer(4));
 for (;;) {
@@ -56,63 +43,110 @@ for (;;) {
   Atomics.wait(pause, 0, 0, 50 + Math.random() * 450);
 }`;
 
-function startNoise(condition) {
-  if (condition !== 'noisy') return [];
+function startNoise() {
   return [0, 1, 2].map(() => spawn(process.execPath, ['-e', NEIGHBOUR], { stdio: 'ignore' }));
 }
 
-const kinds = [
-  { kind: 'A/A', factor: 1 },
-  { kind: '1.3x', factor: 1.3 },
-  { kind: '1.6x', factor: 1.6 },
-];
+function stopNoise(neighbours) {
+  for (const neighbour of neighbours) neighbour.kill();
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 const results = [];
 const started = Date.now();
 for (const condition of CONDITIONS) {
-  for (const workload of workloads) {
-    const loops = loopsFor(workload.targetNs);
-    trial(workload.name, loops, 'baseline');
-    const neighbours = startNoise(condition);
+  for (const name of workloads) {
+    const db = path.join(dir, `${condition}-${name}.db`);
+    const stateFile = path.join(dir, `${condition}-${name}.json`);
+    const foundingNoise = startNoise();
+    let founding;
     try {
-      for (let t = 0; t < TRIALS; t++) {
-        // Interleave the kinds so a drift of the machine touches all of them alike.
-        for (const { kind, factor } of kinds) {
-          results.push({ condition, workload: workload.name, kind, ...trial(workload.name, Math.round(loops * factor), 'judge') });
-        }
-        process.stderr.write(`\r${condition} ${workload.name}: trial ${t + 1}/${TRIALS} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      founding = trial(name, db, 'found', 0, stateFile);
+    } finally {
+      stopNoise(foundingNoise);
+    }
+    const state = { samples: founding.samples, baselineProbeNs: founding.machineProbeNs, recentCentres: [] };
+    const baselineMedianNs = founding.firstMedianNs;
+    const baselineMeanNs = founding.firstMeanNs;
+    const neighbours = condition === 'noisy' ? startNoise() : [];
+    const schedule = [
+      ...Array.from({ length: HISTORY }, () => ({ kind: 'A/A', factor: 1, phase: 'history' })),
+      ...Array.from({ length: TRIALS }, () => [
+        { kind: 'A/A', factor: 1, phase: 'trial' },
+        { kind: '1.3x', factor: 1.3, phase: 'trial' },
+        { kind: '1.6x', factor: 1.6, phase: 'trial' },
+      ]).flat(),
+    ];
+    try {
+      for (const [index, step] of schedule.entries()) {
+        fs.writeFileSync(stateFile, JSON.stringify(state));
+        const extraNs = (step.factor - 1) * baselineMedianNs;
+        const outcome = trial(name, db, 'judge', extraNs, stateFile);
+        results.push({ condition, name, ...step, ...outcome, naive: outcome.firstMeanNs / baselineMeanNs });
+        // The previous rule learnt the spread of runs it accepted.
+        if (outcome.previous !== 'warning' && outcome.previous !== 'critical') state.recentCentres = [...state.recentCentres, outcome.firstMedianNs].slice(-10);
+        process.stderr.write(`\r${condition} ${name}: ${index + 1}/${schedule.length} (${((Date.now() - started) / 60000).toFixed(1)} min)   `);
       }
     } finally {
-      for (const neighbour of neighbours) neighbour.kill();
+      stopNoise(neighbours);
     }
     process.stderr.write('\n');
   }
 }
 
-const share = (rows, test) => (rows.length === 0 ? NaN : rows.filter(test).length / rows.length);
-const pct = (x) => `${(x * 100).toFixed(1)} %`;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const flagged = (status) => status === 'warning' || status === 'critical';
+const pct = (rows, test) => (rows.length === 0 ? '–' : `${((rows.filter(test).length / rows.length) * 100).toFixed(1)} %`);
+const flagged = (s) => s === 'warning' || s === 'critical';
+const rules = [
+  ['new rule (runs)', (r) => r.duration],
+  ['previous rule', (r) => r.previous],
+  ['naive ratio of means', (r) => (r.naive >= 1.5 ? 'critical' : r.naive >= 1.2 ? 'warning' : 'pass')],
+];
 
-console.log(`node ${process.version}, ${os.cpus().length} cores, ${TRIALS} trials per kind and workload, one process per trial`);
-console.log('| condition | workload | rule | A/A false alarms | 1.3x flagged ≥ warning | 1.6x flagged critical | median factor A/A · 1.3x · 1.6x |');
+console.log(`node ${process.version}, ${os.cpus().length} cores; per workload and condition: a baseline founded under a noisy neighbour, ${HISTORY} unchanged runs, then ${TRIALS} each of unchanged, 1.3x and 1.6x, interleaved; one process per trial`);
+console.log('');
+console.log('| condition | workload | rule | unchanged: false alarms | 1.3x flagged | 1.6x critical | median factor unchanged · 1.3x · 1.6x |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const condition of CONDITIONS) {
-  for (const workload of workloads) {
-    const of = (kind) => results.filter((r) => r.condition === condition && r.workload === workload.name && r.kind === kind);
-    const factors = kinds.map(({ kind }) => median(of(kind).map((r) => r.factor)).toFixed(3)).join(' · ');
-    const rules = [
-      ['perfguard detector', (r) => r.firstStatus === 'regression', (r) => flagged(r.firstDuration), (r) => r.firstDuration === 'critical'],
-      ['perfguard + re-measure', (r) => r.finalStatus === 'regression', (r) => flagged(r.finalDuration), (r) => r.finalDuration === 'critical'],
-      ['naive ratio of means', (r) => r.meanRatio >= 1.2, (r) => r.meanRatio >= 1.2, (r) => r.meanRatio >= 1.5],
-    ];
-    for (const [rule, aa, warn, crit] of rules) {
+  for (const name of workloads) {
+    const of = (kind) => results.filter((r) => r.condition === condition && r.name === name && r.kind === kind);
+    const factors = ['A/A', '1.3x', '1.6x'].map((kind) => median(of(kind).map((r) => r.factor ?? NaN)).toFixed(2)).join(' · ');
+    for (const [rule, verdict] of rules) {
       console.log(
-        `| ${condition} | ${workload.name} | ${rule} | ${pct(share(of('A/A'), aa))} | ${pct(share(of('1.3x'), warn))} | ${pct(share(of('1.6x'), crit))} | ${factors} |`,
+        `| ${condition} | ${name} | ${rule} | ${pct(of('A/A'), (r) => flagged(verdict(r)))} | ${pct(of('1.3x'), (r) => flagged(verdict(r)))} | ${pct(of('1.6x'), (r) => verdict(r) === 'critical')} | ${rule.startsWith('new') ? factors : ''} |`,
       );
     }
   }
 }
+
+console.log('');
+console.log('New rule, per workload and condition: the spread between unchanged runs, the detectable effect, speeds, and what confirmation cost');
+console.log('');
+console.log('| condition | workload | spread of runs (±) | detectable factor | speeds seen | unchanged confirmed in rounds | rounds time / own time (flagged) | planted: flagged · inconclusive (withheld by) · missed |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const condition of CONDITIONS) {
+  for (const name of workloads) {
+    const rows = results.filter((r) => r.condition === condition && r.name === name);
+    const last = rows.filter((r) => r.phase === 'trial');
+    const spread = median(last.map((r) => r.spread ?? NaN));
+    const detectable = median(last.map((r) => r.detectable ?? NaN));
+    const speeds = Math.max(...rows.map((r) => r.groups));
+    const aa = rows.filter((r) => r.kind === 'A/A');
+    const confirmed = pct(aa, (r) => r.runs > 1);
+    const costs = rows.filter((r) => r.runs > 1 && r.benchmarkMs > r.roundsMs).map((r) => r.roundsMs / (r.benchmarkMs - r.roundsMs));
+    const planted = rows.filter((r) => r.kind !== 'A/A');
+    const missedRows = planted.filter((r) => !flagged(r.duration) && r.duration !== 'inconclusive');
+    const withheld = [...new Set(planted.filter((r) => r.duration === 'inconclusive').map((r) => r.withheldBy))].join(', ');
+    console.log(
+      `| ${condition} | ${name} | ${Number.isFinite(spread) ? `${((Math.exp(spread) - 1) * 100).toFixed(1)} %` : '–'} | ${Number.isFinite(detectable) ? `${detectable.toFixed(2)}x` : '–'} | ${speeds} | ${confirmed} | ${costs.length === 0 ? '–' : `${median(costs).toFixed(2)}x`} | ${planted.filter((r) => flagged(r.duration)).length} · ${planted.filter((r) => r.duration === 'inconclusive').length}${withheld === '' ? '' : ` (${withheld})`} · ${missedRows.length} |`,
+    );
+  }
+}
+const all = results.filter((r) => r.kind === 'A/A');
+console.log('');
+console.log(`All conditions: unchanged runs falsely alarmed ${all.filter((r) => flagged(r.duration)).length} of ${all.length} (new rule), ${all.filter((r) => flagged(r.previous)).length} of ${all.length} (previous rule); ${((Date.now() - started) / 60000).toFixed(0)} min`);
+fs.writeFileSync(path.join(here, 'results-verdicts.json'), JSON.stringify(results));
 fs.rmSync(dir, { recursive: true, force: true });

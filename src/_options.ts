@@ -135,3 +135,11 @@ export function expectName(value: unknown, name: string, fix: string): string {
   }
   return value;
 }
+
+/** Validates a confidence level where it enters. */
+export function expectConfidence(value: unknown, name = 'confidence'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.5 || value >= 1) {
+    throw new ConfigError(`\`${name}\` must be a probability from 0.5 up to (not including) 1, such as 0.95, received ${describeValue(value)}.`);
+  }
+  return value;
+}

@@ -1,3 +1,8 @@
+// The public API. Every value here is listed in README and in test/public-api.test.ts, so a
+// new export is a decision; internals live under `perfguard/internals`.
+export { benchmark, measure, PerformanceRegressionDetector, PerformanceRegressionTester } from './runner';
+export { performanceTest } from './jest/performance-test';
+export { DEFAULT_THRESHOLDS, isFailing, outcomeOf } from './detector';
 export {
   ConfigError,
   DuplicateNameError,
@@ -10,51 +15,44 @@ export {
   PerfguardError,
   StoreError,
 } from './errors';
-export type { PerfguardErrorCode } from './errors';
-export {
-  assessStability,
-  bootstrapRatioInterval,
-  mannWhitneyGreater,
-  meanConfidenceInterval,
-  medianConfidenceInterval,
-  summarizeSamples,
-} from './stats';
-export type { MannWhitneyResult, SampleSummary, StabilityNote, StabilityNoteCode } from './stats';
-export { captureEnvironment, environmentKey, measureFunction } from './tracker';
-export { performanceTest } from './jest/performance-test';
+
+export type { Baseline, BenchmarkOptions, DetectorOptions, EnvironmentMismatchMode, MeasureBlock, SingleRunOptions, TesterOptions } from './runner';
 export type { PerformanceTestOptions } from './jest/performance-test';
 export type { PerfguardReporterOptions } from './jest/reporter';
-export type { Clock, Measurement, MeasurementSamples, MeasureOptions } from './tracker';
-export { DEFAULT_THRESHOLDS, judgeMetric } from './detector';
-export type { MetricThresholds, ThresholdOverrides, Thresholds, VerdictStatus } from './detector';
-export { resolveStorePath, SCHEMA_VERSION, SqliteStore } from './store';
-export type { OpenStoreOptions } from './store';
-export {
-  benchmark,
-  measure,
-  MeasureBlock,
-  PerformanceRegressionDetector,
-  PerformanceRegressionTester,
-  readUpdateBaselineFlag,
-} from './runner';
-export type { Baseline, BenchmarkOptions, DetectorOptions, EnvironmentMismatchMode, TesterOptions } from './runner';
+export type { NoRegressionsOptions } from './jest/matchers';
 export type {
-  BaselineEpoch,
+  FailOn,
+  InconclusiveVerdict,
+  MetricThresholds,
+  NoBaselineVerdict,
+  PassVerdict,
+  RegressionVerdict,
+  RunCounts,
+  ThresholdOverrides,
+  Thresholds,
+} from './detector';
+export type { PerfguardErrorCode } from './errors';
+export type { Clock, MeasureOptions } from './tracker';
+export type {
   BaselineInfo,
   CpuFigures,
   DurationFigures,
   EnvironmentFingerprint,
   Interval,
+  MeasuringMode,
   MemoryFigures,
   MetricType,
   MetricVerdict,
+  Outcome,
   PerformanceReport,
+  ProcessFigures,
   Regression,
   ReportNote,
+  ReportNoteCode,
   ReportStatus,
-  ResultRecord,
-  RunRecord,
+  RuleName,
+  RunEvidence,
   Severity,
-  StoredBaseline,
-  StoredSamples,
+  SpeedGroup,
+  VerdictStatus,
 } from './types';

@@ -1,18 +1,11 @@
-import type { MetricType, MetricVerdict } from './detector';
+import type { MetricType, MetricVerdict, Outcome, Regression, ReportStatus, RuleName, Severity, VerdictStatus } from './detector';
 import type { Interval, SampleSummary, StabilityNote } from './stats';
 import type { EnvironmentFingerprint } from './tracker';
 
-export type { EnvironmentFingerprint, Interval, MetricType, MetricVerdict };
+export type { EnvironmentFingerprint, Interval, MetricType, MetricVerdict, Outcome, Regression, ReportStatus, RuleName, Severity, VerdictStatus };
 
-/**
- * Overall outcome of one benchmark. `regression` means at least one metric is a warning or
- * critical; `baseline-updated` means the measurement became a new baseline epoch instead of
- * being judged (`UPDATE_PERFORMANCE_BASELINE=true`).
- */
-export type ReportStatus = 'pass' | 'regression' | 'improved' | 'inconclusive' | 'no-baseline' | 'baseline-updated';
-
-/** Severity of a regression. */
-export type Severity = 'warning' | 'critical';
+/** How a benchmark is measured: wall time (the default) or instructions counted under Valgrind. */
+export type MeasuringMode = 'time' | 'instructions';
 
 /**
  * Per-call duration statistics, in seconds: the robust summary of the samples (mean, std,
@@ -29,28 +22,68 @@ export interface MemoryFigures {
   rssMean: number;
 }
 
-/** CPU time as a percentage of wall time while the function ran. */
+/**
+ * CPU time of all the process's threads (user and system: the JIT and the garbage collector
+ * count too, so single-threaded code can read a little over 100) over wall time, in percent,
+ * measured over the whole sampling phase: the CPU clock ticks too coarsely to time one sample.
+ * `mean` and `median` are that figure (kept for older readers); null when the phase was
+ * shorter than {@link CpuFigures} can support (100 ms).
+ */
 export interface CpuFigures {
-  mean: number;
-  median: number;
-  /** Over the whole sampling phase, from pidusage; null if it could not be read. */
+  mean: number | null;
+  median: number | null;
+  /** The same over the whole sampling phase, from pidusage; null if it could not be read. */
   phase: number | null;
 }
 
-/** A metric that is slower than its baseline with enough evidence. */
-export interface Regression {
-  metricType: MetricType;
-  /** Baseline median in the metric's unit (s, MB, %). */
-  baselineValue: number;
-  /** Current median in the metric's unit. */
-  currentValue: number;
-  /** current / baseline. */
-  regressionFactor: number;
-  severity: Severity;
-  /** Probability (0 to 1) that the current samples are larger than the baseline's. */
-  confidence: number;
-  /** Confidence interval of the factor, or null when the baseline centre is 0. */
-  factorInterval: Interval | null;
+/** One process behind a verdict: the measuring process, or a fresh-process round. */
+export interface ProcessFigures {
+  /** When the process measured (ISO 8601). */
+  measuredAt: string;
+  /** Median duration per call, in seconds. */
+  duration: number;
+  /** Median heap growth per call, in MB. */
+  memory: number;
+  /** CPU time over wall time over the process's sampling phase, in percent; null when too short to tell. */
+  cpu: number | null;
+  /** perfguard's integer reference loop during the measurement, in ns; null when unknown. */
+  machineProbeNs: number | null;
+  /** perfguard's memory reference loop, in ns; null when unknown. */
+  memoryProbeNs: number | null;
+  /** Share of samples during which the process was preempted; null when unknown. */
+  preemptedShare: number | null;
+  /** CPU time per call, in seconds; null when too short to tell. */
+  cpuTimePerCall: number | null;
+}
+
+/** A speed runs of the benchmark settle at (several for bimodal code). */
+export interface SpeedGroup {
+  /** Median per-call duration of the group's runs, in seconds. */
+  duration: number;
+  /** Runs (processes) in the group. */
+  runs: number;
+}
+
+/** What a duration verdict rests on: runs (processes), not samples. */
+export interface RunEvidence {
+  /** Runs of unchanged code the reference was drawn from. */
+  referenceRuns: number;
+  /** Runs of the current code: the measuring process and its fresh-process rounds. */
+  currentRuns: number;
+  /**
+   * How far runs of unchanged code wander between processes: the standard deviation of their
+   * centres on a log scale (0.06 ≈ ±6 %); null with fewer than two runs.
+   */
+  spread: number | null;
+  /**
+   * The smallest slowdown (a factor) the rule proves 9 times in 10 with this spread, here;
+   * null when unknown.
+   */
+  detectableFactor: number | null;
+  /** The speeds runs settle at: one, or several for bimodal code. */
+  groups: SpeedGroup[];
+  /** Set when the founding runs were left out because every accepted run since contradicts them. */
+  foundingSetAside: { duration: number; runsSince: number; direction: 'faster' | 'slower' } | null;
 }
 
 /** Codes of the notes a report can carry. */
@@ -59,6 +92,12 @@ export type ReportNoteCode =
   | 'environment-mismatch'
   | 'baseline-established'
   | 'remeasured'
+  | 'rounds'
+  | 'rounds-unavailable'
+  | 'little-history'
+  | 'detectable-effect'
+  | 'bimodal'
+  | 'baseline-set-aside'
   | 'profile-written'
   | 'machine-slower'
   | 'memory-busy';
@@ -77,10 +116,16 @@ export interface BaselineInfo {
   environmentKey: string;
   /** Whether it was measured on the same environment key as the current measurement. */
   isSameEnvironment: boolean;
-  /** Baseline median duration per call, in seconds. */
+  /**
+   * The reference duration per call the verdict used, in seconds: the median of the centres of
+   * the runs of unchanged code since the baseline was founded (of the matching speed, for
+   * bimodal code).
+   */
   medianDuration: number;
-  /** Baseline median absolute deviation of the duration, in seconds. */
+  /** Median absolute deviation of those runs' centres, in seconds: their wander between processes. */
   madDuration: number;
+  /** Runs (processes) the reference was drawn from. */
+  runs: number;
 }
 
 /** What `benchmark` returns, and what the JSON report holds per test. */
@@ -93,16 +138,24 @@ export interface PerformanceReport {
   duration: DurationFigures;
   memory: MemoryFigures;
   cpu: CpuFigures;
+  /** How it was measured. Baselines and history are kept per mode. */
+  mode: MeasuringMode;
   status: ReportStatus;
   regressions: Regression[];
-  /** One verdict per metric. */
+  /** One verdict per metric (CPU is left out when the runs were too short for the CPU clock). */
   verdicts: MetricVerdict[];
+  /** The processes behind the verdict: the measuring process first, then any fresh-process rounds. */
+  processes: ProcessFigures[];
+  /** What the duration verdict rests on; null without a baseline. */
+  evidence: RunEvidence | null;
   notes: ReportNote[];
   baseline: BaselineInfo | null;
   metadata: Record<string, unknown>;
   environment: EnvironmentFingerprint;
   measuredAt: string;
-  /** 1, or 2 for the confirming re-measurement of a flagged benchmark. */
+  /**
+   * 1. (Stores written before fresh-process rounds also hold 2: a same-process re-measurement.)
+   */
   attempt: number;
   isAsync: boolean;
   isGcAvailable: boolean;
@@ -123,7 +176,7 @@ export interface PerformanceReport {
   profilePath: string | null;
 }
 
-/** Raw samples kept with each stored result, so later runs can test against them. */
+/** Raw samples of the measuring process, kept with each stored result. */
 export interface StoredSamples {
   durationNs: number[];
   heapDeltaBytes: number[];
@@ -156,11 +209,22 @@ export interface ResultRecord {
   samples: StoredSamples;
 }
 
-/** One baseline epoch. The newest epoch of a test (per environment key) is its baseline. */
+/** A stored process behind a result, with the result's place in history. */
+export interface StoredProcess extends ProcessFigures {
+  resultId: string;
+  /** 0 for the measuring process, 1 and up for fresh-process rounds. */
+  index: number;
+  /** Part of the result the baseline epoch was founded on. */
+  isFounding: boolean;
+}
+
+/** One baseline epoch. The newest epoch of a test (per environment key and mode) is its baseline. */
 export interface BaselineEpoch {
   id: string;
   testName: string;
   environmentKey: string;
+  /** Measuring mode; epochs of older stores are 'time'. */
+  mode?: MeasuringMode;
   createdAt: string;
   commit: string | null;
   reason: string | null;

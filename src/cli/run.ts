@@ -7,6 +7,7 @@ import { registerDashboardCommand } from './commands/dashboard-command';
 import { registerHistoryCommand } from './commands/history-command';
 import { registerMergeCommand } from './commands/merge-command';
 import { registerReportCommand } from './commands/report-command';
+import { registerTestCommand } from './commands/test-command';
 
 /** Where the CLI runs and writes; tests pass fake streams. */
 export interface CliOptions {
@@ -41,13 +42,15 @@ function buildProgram(context: CommandContext, setExitCode: (code: number) => vo
     .description('Performance regression testing for Jest: reports, baselines and history from the perfguard store.')
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
+    .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) })
+    .enablePositionalOptions();
   registerReportCommand(program, context, setExitCode);
   registerBaselinesCommand(program, context);
   registerHistoryCommand(program, context);
   registerCompareCommand(program, context, setExitCode);
   registerMergeCommand(program, context);
   registerDashboardCommand(program, context, untilStopped);
+  registerTestCommand(program, context, setExitCode);
   // Every command (and sub-command) reports usage errors as values, never by exiting.
   const override = (command: Command): void => {
     command.exitOverride();

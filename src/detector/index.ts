@@ -1,6 +1,34 @@
-export { judgeMetric, MACHINE_SLOWDOWN_GUARD, noBaselineVerdict, runEnvelope } from './judge-metric';
-export type { JudgeMetricOptions, MetricVerdict, VerdictStatus } from './judge-metric';
+export { DECISION_RULES, judgeRuns, MACHINE_SLOWDOWN_GUARD, PREEMPTED_SHARE_GUARD, screeningThresholds, shouldConfirm } from './judge-runs';
+export type { JudgeRunsInput, RunJudgement } from './judge-runs';
+export { factorOf, scaleOf } from './metric-scale';
+export type { MetricScale } from './metric-scale';
+export { buildReference, REFERENCE_WINDOW } from './reference';
+export type { Reference, SetAsideFounding } from './reference';
+export { compareRuns, DETECTION_POWER, detectableFactor, matchGroup, SCREEN_CONFIDENCE } from './run-comparison';
+export type { DetectableInput, RunComparison } from './run-comparison';
+export { findRunGroups, GROUP_GAP_IN_SPREADS, MIN_GROUP_RATIO, MIN_RUNS_FOR_GROUPS, singleGroup, SPREAD_FLOOR } from './run-groups';
+export type { RunGroup, TimedValue } from './run-groups';
+export { UNKNOWN_CONDITIONS } from './run-point';
+export type { ConditionedRun, RunConditions, RunPoint } from './run-point';
 export { DEFAULT_THRESHOLDS, METRIC_TYPES, resolveThresholds, validateThresholds } from './thresholds';
 export type { MetricThresholds, MetricType, ThresholdOverrides, Thresholds } from './thresholds';
-export { isExplainedByContention, measureContention, PREEMPTED_SHARE_GUARD } from './contention';
-export type { Contention, ContentionSamples } from './contention';
+export { isFailing, isFailingSeverity, isRegressionVerdict, outcomeOf, regressionsOf, reportStatusOf } from './verdict';
+export type {
+  FailOn,
+  InconclusiveVerdict,
+  JudgedReport,
+  JudgedFields,
+  MetricVerdict,
+  NoBaselineVerdict,
+  Outcome,
+  PassVerdict,
+  Regression,
+  RegressionVerdict,
+  ReportStatus,
+  RuleName,
+  RunCounts,
+  Severity,
+  VerdictStatus,
+} from './verdict';
+export { BUSY_MEMORY_NOTE, judgeProcesses, LITTLE_HISTORY_RUNS, needsRounds } from './judge-processes';
+export type { JudgeSettings, ProcessJudgement, ReferenceRuns } from './judge-processes';

@@ -1,11 +1,12 @@
 import type { MatcherContext, MatcherFunction } from 'expect';
-import { describeRegression, type FailOn, failingRegressions, formatDuration } from '../report';
+import { formatDuration } from '../_format';
+import { describeRegression, failingRegressions } from '../report';
 import type { PerformanceReport, ReportStatus } from '../types';
 
 /** Options of `toHaveNoRegressions`. */
 export interface NoRegressionsOptions {
   /** Lowest severity that fails. @default 'warning' */
-  failOn?: FailOn;
+  failOn?: 'warning' | 'critical';
 }
 
 function isReport(value: unknown): value is PerformanceReport {

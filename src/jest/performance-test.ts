@@ -1,15 +1,15 @@
 import { assertKnownOptions, expectOneOf, expectPositiveNumber } from '../_options';
 import { ConfigError } from '../errors';
-import { type FailOn, failingRegressions, formatRegressionMessage } from '../report';
-import { BENCHMARK_OPTION_NAMES, type BenchmarkOptions, describeCaller, getDefaultTester } from '../runner';
+import { failingRegressions, formatRegressionMessage } from '../report';
+import { BENCHMARK_OPTION_NAMES, type BenchmarkOptions, DEFAULT_ROUNDS, describeCaller, getDefaultTester } from '../runner';
 import { DEFAULT_TIME_MS, DEFAULT_WARMUP_TIME_MS } from '../tracker';
 
 /** Options of {@link performanceTest}: benchmark options plus the test's own. */
 export interface PerformanceTestOptions<TInput = unknown> extends BenchmarkOptions<TInput> {
-  /** Jest timeout for this test, in ms. @default derived from the time budget (5 minutes with `iterations`) */
+  /** Jest timeout for this test, in ms. @default from the time budget and the rounds (5 minutes a run with `iterations`) */
   timeout?: number;
   /** Lowest regression severity that fails the test. @default 'warning' */
-  failOn?: FailOn;
+  failOn?: 'warning' | 'critical';
 }
 
 type TestFn = (name: string, fn: () => Promise<void>, timeout?: number) => void;
@@ -20,11 +20,18 @@ interface JestTestGlobal extends TestFn {
 
 const TEST_OPTION_NAMES = [...BENCHMARK_OPTION_NAMES, 'timeout', 'failOn'] as const;
 
-/** Time for a run at the default budget: warm-up and sampling, twice with the re-measurement, with room to spare. */
+/** Time Jest's own start-up may take in each fresh-process round. */
+const ROUND_STARTUP_MS = 30_000;
+
+/**
+ * Time for a benchmark at its budget: warm-up and sampling in every run it may rest on (the
+ * measuring process and its fresh-process rounds), with room to spare.
+ */
 function defaultTimeoutMs(options: BenchmarkOptions): number {
-  if (options.iterations !== undefined) return 300_000;
+  const rounds = options.retry === false ? 1 : (options.rounds ?? Math.max(DEFAULT_ROUNDS, Number(process.env['PERFGUARD_ROUNDS']) || 0));
+  if (options.iterations !== undefined) return 300_000 * rounds;
   const budget = (options.warmupTime ?? DEFAULT_WARMUP_TIME_MS) + (options.time ?? DEFAULT_TIME_MS);
-  return budget * (options.retry === false ? 1 : 2) * 4 + 30_000;
+  return budget * rounds * 4 + ROUND_STARTUP_MS * rounds;
 }
 
 function jestTest(): JestTestGlobal {

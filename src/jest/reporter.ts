@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { AggregatedResult, Config, Reporter, Test, TestContext, TestResult } from '@jest/reporters';
 import { assertKnownOptions, expectOneOf } from '../_options';
-import { renderAnnotations, renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun, verdictOf } from '../report';
+import { JEST_COMMAND_ENV, jestCommandOfThisProcess, writeLaunchState } from '../_launch';
+import { publishRun, runFailure, type RunSummary, summarizeRun } from '../report';
 import { createRunRecord } from '../runner';
 import { resolveStorePath, SqliteStore } from '../store';
 
@@ -38,6 +38,8 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
   private readonly windows = new Map<string, FileWindow>();
   private runId: string;
   private lastError: Error | undefined;
+  /** Under `perfguard test`, which publishes the run and decides the exit code itself. */
+  private isLaunched = false;
 
   constructor(globalConfig: Config.GlobalConfig, options: PerfguardReporterOptions = {}) {
     const record = assertKnownOptions(options, OPTION_NAMES, 'perfguard/reporter');
@@ -51,7 +53,9 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
 
   /**
    * Workers are forked after the reporter starts and inherit its environment: this is how
-   * every worker's measurements join one run, in one store, relative to one root.
+   * every worker's measurements join one run, in one store, relative to one root, and how a
+   * worker knows the Jest command to run a flagged test again in a fresh process. Under
+   * `perfguard test`, the launcher learns here where the run went.
    */
   private shareRunSettings(): string {
     const named = process.env['PERFGUARD_RUN_ID'];
@@ -59,6 +63,9 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
     process.env['PERFGUARD_RUN_ID'] = runId;
     process.env['PERFGUARD_DB'] = this.storePath;
     process.env['PERFGUARD_PROFILE_DIR'] ??= path.join(this.outputDir, 'profiles');
+    const command = jestCommandOfThisProcess();
+    if (process.env[JEST_COMMAND_ENV] === undefined && command !== undefined) process.env[JEST_COMMAND_ENV] = JSON.stringify(command);
+    this.isLaunched = writeLaunchState(process.env, { runId, storePath: this.storePath, outputDir: this.outputDir, rootDir: this.rootDir, failOn: this.failOn });
     return runId;
   }
 
@@ -84,18 +91,12 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
 
   async onRunComplete(_contexts: Set<TestContext>, _results: AggregatedResult): Promise<void> {
     const summary = this.summarize();
-    if (summary.reports.length === 0) return;
-    process.stderr.write(renderTable(summary));
-    fs.mkdirSync(this.outputDir, { recursive: true });
-    const jsonFile = path.join(this.outputDir, 'perfguard-report.json');
-    const markdown = renderMarkdown(summary);
-    fs.writeFileSync(jsonFile, renderJson(summary));
-    fs.writeFileSync(path.join(this.outputDir, 'perfguard-report.md'), markdown);
-    process.stderr.write(`perfguard: wrote ${path.relative(process.cwd(), jsonFile) || jsonFile} and perfguard-report.md\n`);
-    if (process.env['GITHUB_ACTIONS'] === 'true') this.reportToGithub(summary, markdown);
-    this.lastError = this.failure(summary);
+    if (summary.reports.length === 0 || this.isLaunched) return;
+    publishRun(summary, { outputDir: this.outputDir, rootDir: this.rootDir, write: (text) => process.stderr.write(text), env: process.env });
+    const failure = runFailure(summary, this.failOn);
+    this.lastError = failure === undefined ? undefined : new Error(failure);
     // Jest turns a reporter's error into the exit code without printing it: say why here.
-    if (this.lastError !== undefined) process.stderr.write(`${this.lastError.message}\n`);
+    if (failure !== undefined) process.stderr.write(`${failure}\n`);
     await Promise.resolve();
   }
 
@@ -123,24 +124,6 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
     return [
       `${overlapping.length} perf test file(s) ran in parallel with other test files, which competed for the CPU: run performance tests serially (--runInBand, or a separate Jest config with maxWorkers: 1).`,
     ];
-  }
-
-  private reportToGithub(summary: RunSummary, markdown: string): void {
-    for (const line of renderAnnotations(summary, this.rootDir)) process.stdout.write(`${line}\n`);
-    const stepSummary = process.env['GITHUB_STEP_SUMMARY'];
-    if (stepSummary !== undefined && stepSummary !== '') fs.appendFileSync(stepSummary, `${markdown}\n`);
-  }
-
-  private failure(summary: RunSummary): Error | undefined {
-    if (this.failOn === 'none') return undefined;
-    const failing = summary.reports.filter((report) => {
-      const verdict = verdictOf(report);
-      return verdict === 'critical' || (this.failOn === 'warning' && verdict === 'warning');
-    });
-    if (failing.length === 0) return undefined;
-    return new Error(
-      `perfguard: ${failing.length} performance regression(s) at or above ${this.failOn}: ${failing.map((r) => `'${r.name}' (${verdictOf(r)})`).join(', ')}`,
-    );
   }
 
   getLastError(): Error | undefined {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describeRegression } from './regression-message';
-import { type RunSummary, verdictOf } from './run-summary';
+import { outcomeOf } from '../detector';
+import type { RunSummary } from './run-summary';
 
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -16,7 +17,7 @@ function escapeProperty(text: string): string {
  */
 export function renderAnnotations(summary: RunSummary, rootDir: string): string[] {
   return summary.reports.flatMap((report) => {
-    const verdict = verdictOf(report);
+    const verdict = outcomeOf(report);
     if (verdict !== 'critical' && verdict !== 'warning') return [];
     const command = verdict === 'critical' ? 'error' : 'warning';
     const file = report.testFile === null ? '' : `file=${escapeProperty(path.relative(rootDir, report.testFile).split(path.sep).join('/'))},`;

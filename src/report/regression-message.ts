@@ -1,12 +1,10 @@
+import { formatConfidence, formatFactor, formatMetric } from '../_format';
+import { type FailOn, isFailingSeverity } from '../detector';
 import type { PerformanceReport, Regression } from '../types';
-import { formatConfidence, formatFactor, formatMetric } from './format-units';
-
-/** The lowest severity that counts as a failure. */
-export type FailOn = 'warning' | 'critical';
 
 /** The regressions of a report at or above `failOn`. */
 export function failingRegressions(report: PerformanceReport, failOn: FailOn = 'warning'): Regression[] {
-  return report.regressions.filter((regression) => failOn === 'warning' || regression.severity === 'critical');
+  return report.regressions.filter((regression) => isFailingSeverity(regression.severity, failOn));
 }
 
 /** One line per regression: metric, baseline against current, factor with interval, confidence. */
@@ -26,8 +24,10 @@ export function formatRegressionMessage(report: PerformanceReport, failOn: FailO
     const commit = report.baseline.commit === null ? '' : ` at commit ${report.baseline.commit.slice(0, 12)}`;
     lines.push(`  baseline from ${report.baseline.createdAt}${commit}`);
   }
-  if (report.attempt > 1) lines.push('  (confirmed by a second measurement)');
-  for (const note of report.notes) if (note.code !== 'remeasured') lines.push(`  note: ${note.message}`);
+  const runs = report.processes?.length ?? 1;
+  if (runs > 1) lines.push(`  (the verdict rests on ${runs} runs in separate processes)`);
+  else if (report.attempt > 1) lines.push('  (confirmed by a second measurement)');
+  for (const note of report.notes) lines.push(`  note: ${note.message}`);
   lines.push(
     '  If the slowdown is intended, accept the new figures as the baseline: rerun with UPDATE_PERFORMANCE_BASELINE=true (and PERFGUARD_BASELINE_REASON="why").',
   );

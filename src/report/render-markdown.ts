@@ -1,7 +1,8 @@
+import { formatConfidence, formatFactor } from '../_format';
+import { type Outcome, outcomeOf } from '../detector';
 import type { PerformanceReport } from '../types';
-import { formatConfidence, formatFactor } from './format-units';
-import { formatMedianSpread } from './render-table';
-import { describeCounts, type RunSummary, type Verdict, verdictOf } from './run-summary';
+import { formatCurrent, formatDetectable, formatReference } from './render-table';
+import { describeCounts, type RunSummary } from './run-summary';
 
 /** Hidden marker that lets CI find and update its one comment instead of adding more. */
 export const MARKDOWN_MARKER = '<!-- perfguard-report -->';
@@ -9,7 +10,7 @@ export const MARKDOWN_MARKER = '<!-- perfguard-report -->';
 /** GitHub refuses comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
-const VERDICT_ICONS: Record<Verdict, string> = {
+const VERDICT_ICONS: Record<Outcome, string> = {
   critical: '🔴 critical',
   warning: '🟠 warning',
   inconclusive: '⚪ inconclusive',
@@ -19,7 +20,7 @@ const VERDICT_ICONS: Record<Verdict, string> = {
   'baseline-updated': '📌 baseline updated',
 };
 
-const CHANGED: readonly Verdict[] = ['critical', 'warning', 'improved', 'inconclusive', 'no-baseline'];
+const CHANGED: readonly Outcome[] = ['critical', 'warning', 'improved', 'inconclusive', 'no-baseline'];
 
 /** Makes text safe inside a markdown table cell: no pipes, tags or line breaks. */
 export function escapeCell(text: string): string {
@@ -45,16 +46,20 @@ function row(report: PerformanceReport): string {
   const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
   const cells = [
     `\`${escapeCell(report.name)}\``,
-    report.baseline === null ? '–' : formatMedianSpread(report.baseline.medianDuration, report.baseline.madDuration),
-    formatMedianSpread(report.duration.median, report.duration.mad),
+    formatReference(report),
+    formatCurrent(report),
     formatFactor(duration?.regressionFactor ?? null, duration?.factorInterval),
     formatConfidence(duration?.confidence ?? null),
-    VERDICT_ICONS[verdictOf(report)],
+    formatDetectable(report),
+    VERDICT_ICONS[outcomeOf(report)],
   ];
   return `| ${cells.join(' | ')} |`;
 }
 
-const TABLE_HEAD = ['| test | baseline (median ± MAD) | current (median ± MAD) | factor [95 % interval] | confidence | verdict |', '| --- | --- | --- | --- | --- | --- |'];
+const TABLE_HEAD = [
+  '| test | baseline (median ± MAD of runs) | current | factor [95 % interval] | confidence | detectable | verdict |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+];
 
 function environmentBanner(summary: RunSummary): string[] {
   const current = summary.run?.environment.key ?? summary.reports[0]?.environment.key;
@@ -97,7 +102,7 @@ function rowsWithin(reports: PerformanceReport[], budget: number): string[] {
  */
 export function renderMarkdown(summary: RunSummary, limit = GITHUB_COMMENT_LIMIT): string {
   const top = [MARKDOWN_MARKER, `## ${headline(summary)}`, '', describeCounts(summary.counts), '', ...environmentBanner(summary), ...baselineProvenance(summary)];
-  const changed = summary.reports.filter((report) => CHANGED.includes(verdictOf(report)));
+  const changed = summary.reports.filter((report) => CHANGED.includes(outcomeOf(report)));
   const notes = summary.notes.map((note) => `> ${escapeCell(note)}`);
   const tail = ['', ...notes];
   const fixed = [...top, ...tail].join('\n').length + 400;

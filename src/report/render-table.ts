@@ -1,10 +1,39 @@
+import { formatDuration, formatFactor } from '../_format';
+import { outcomeOf } from '../detector';
 import type { PerformanceReport } from '../types';
-import { formatDuration, formatFactor } from './format-units';
-import { describeCounts, type RunSummary, verdictOf } from './run-summary';
+import { describeCounts, type RunSummary } from './run-summary';
 
-/** Median ± MAD of the duration: `1.23 ms ± 0.04 ms`. */
-export function formatMedianSpread(median: number, mad: number): string {
-  return `${formatDuration(median)} ± ${formatDuration(mad)}`;
+/** Median ± MAD of the duration: `1.23 ms ± 0.04 ms`; only the median for one sample, which has no spread. */
+export function formatMedianSpread(median: number, mad: number, samples = 2): string {
+  return samples > 1 ? `${formatDuration(median)} ± ${formatDuration(mad)}` : formatDuration(median);
+}
+
+function runsSuffix(runs: number | undefined): string {
+  return runs === undefined || runs <= 1 ? '' : ` (${runs} runs)`;
+}
+
+/**
+ * The current duration a verdict used: over several runs (processes), their centre; over one,
+ * the measuring process's median ± MAD of its samples.
+ */
+export function formatCurrent(report: PerformanceReport): string {
+  const runs = report.processes?.length ?? 1;
+  const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
+  if (runs > 1 && duration !== undefined) return `${formatDuration(duration.currentValue)}${runsSuffix(runs)}`;
+  return formatMedianSpread(report.duration.median, report.duration.mad, report.iterations);
+}
+
+/** The reference a verdict used: median of the reference runs ± their MAD, and how many. */
+export function formatReference(report: PerformanceReport): string {
+  const { baseline } = report;
+  if (baseline === null) return '–';
+  return `${formatMedianSpread(baseline.medianDuration, baseline.madDuration, baseline.runs ?? 2)}${runsSuffix(baseline.runs)}`;
+}
+
+/** The smallest slowdown the rule proves here: `1.07x`, or – when unknown. */
+export function formatDetectable(report: PerformanceReport): string {
+  const factor = report.evidence?.detectableFactor ?? null;
+  return factor === null ? '–' : `${factor.toFixed(2)}x`;
 }
 
 /** The table row of one report. */
@@ -12,10 +41,11 @@ export function tableRow(report: PerformanceReport): string[] {
   const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
   return [
     report.name,
-    formatMedianSpread(report.duration.median, report.duration.mad),
-    report.baseline === null ? '–' : formatMedianSpread(report.baseline.medianDuration, report.baseline.madDuration),
+    formatCurrent(report),
+    formatReference(report),
     formatFactor(duration?.regressionFactor ?? null, duration?.factorInterval),
-    verdictOf(report),
+    formatDetectable(report),
+    outcomeOf(report),
   ];
 }
 
@@ -28,7 +58,7 @@ export function alignColumns(rows: string[][]): string {
 
 /** The terminal summary of a run: table, counts and notes. */
 export function renderTable(summary: RunSummary): string {
-  const header = ['test', 'median ± MAD', 'baseline', 'factor [interval]', 'verdict'];
+  const header = ['test', 'current', 'baseline', 'factor [interval]', 'detectable', 'verdict'];
   const lines = ['', 'perfguard', alignColumns([header, ...summary.reports.map(tableRow)]), '', describeCounts(summary.counts)];
   for (const note of summary.notes) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,5 @@
+import { outcomeOf } from '../detector';
 import type { PerformanceReport, RunRecord } from '../types';
-
-/** How one test came out, for tables: the regression severity, else the report status. */
-export type Verdict = 'critical' | 'warning' | 'inconclusive' | 'improved' | 'pass' | 'no-baseline' | 'baseline-updated';
 
 /** Counts of verdicts across a run. */
 export interface VerdictCounts {
@@ -25,19 +23,11 @@ export interface RunSummary {
   notes: string[];
 }
 
-/** The verdict shown for a report. */
-export function verdictOf(report: PerformanceReport): Verdict {
-  if (report.status === 'regression') {
-    return report.regressions.some((regression) => regression.severity === 'critical') ? 'critical' : 'warning';
-  }
-  return report.status;
-}
-
 /** Counts verdicts. */
 export function countVerdicts(reports: readonly PerformanceReport[]): VerdictCounts {
   const counts: VerdictCounts = { total: reports.length, critical: 0, warning: 0, improved: 0, inconclusive: 0, noBaseline: 0, pass: 0, baselineUpdated: 0 };
   for (const report of reports) {
-    const verdict = verdictOf(report);
+    const verdict = outcomeOf(report);
     if (verdict === 'no-baseline') counts.noBaseline++;
     else if (verdict === 'baseline-updated') counts.baselineUpdated++;
     else counts[verdict]++;

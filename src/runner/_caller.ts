@@ -7,6 +7,8 @@ export interface CallerPlace {
   place: string;
   /** The Jest test file, or null outside Jest. */
   testFile: string | null;
+  /** Jest's full test name (describe blocks and test), or null outside Jest. */
+  testName: string | null;
 }
 
 interface JestState {
@@ -50,7 +52,7 @@ export function describeCaller(stack: string | undefined, rootDir: string): Call
     const file = path.relative(rootDir, jest.testPath) || jest.testPath;
     const where = frame ?? file;
     const test = jest.currentTestName === undefined ? '' : ` › ${jest.currentTestName}`;
-    return { place: `${where}${test}`, testFile: jest.testPath };
+    return { place: `${where}${test}`, testFile: jest.testPath, testName: jest.currentTestName ?? null };
   }
-  return { place: frame ?? 'unknown place', testFile: null };
+  return { place: frame ?? 'unknown place', testFile: null, testName: null };
 }

@@ -1,8 +1,8 @@
-import { assertKnownOptions, expectOneOf } from '../_options';
+import { assertKnownOptions, expectConfidence, expectOneOf, expectPositiveInteger } from '../_options';
 import { resolveThresholds, type ThresholdOverrides } from '../detector';
 import { ConfigError } from '../errors';
 import { MEASURE_OPTION_NAMES, type MeasureOptions, resolveMeasureOptions, type ResolvedMeasureOptions } from '../tracker';
-import { type EnvironmentMismatchMode, expectConfidence } from './performance-regression-detector';
+import type { EnvironmentMismatchMode } from './current-run';
 
 /** Options of `benchmark` and `tester.benchmark`: measuring options plus judging options. */
 export interface BenchmarkOptions<TInput = unknown> extends MeasureOptions<TInput> {
@@ -15,9 +15,13 @@ export interface BenchmarkOptions<TInput = unknown> extends MeasureOptions<TInpu
   /** @default 'compare' */
   environmentMismatch?: EnvironmentMismatchMode;
   /**
-   * Measure a flagged benchmark once more and keep the second verdict, so a passing hiccup
-   * of the machine does not fail the test. Both measurements stay in history. @default true
+   * Runs (processes) a verdict rests on when more evidence is needed: a first run that looks
+   * slower, or a new baseline, is measured again in `rounds − 1` fresh processes (the test
+   * alone in a child Jest process; outside Jest, the script again), and the verdict or the
+   * baseline uses them all. 1 measures once. @default PERFGUARD_ROUNDS, else 3
    */
+  rounds?: number;
+  /** `false` is `rounds: 1`: never measure again in fresh processes. @default true */
   retry?: boolean;
   /** With no baseline yet, store this measurement as the first one. @default true */
   saveFirstBaseline?: boolean;
@@ -28,6 +32,15 @@ export interface BenchmarkOptions<TInput = unknown> extends MeasureOptions<TInpu
   profile?: boolean | 'on-regression';
 }
 
+/** Options of `measure` (one run of a piece of code): the judging options of `benchmark`, and a clock for tests. */
+export type SingleRunOptions = Pick<
+  BenchmarkOptions,
+  'metadata' | 'thresholds' | 'confidence' | 'environmentMismatch' | 'rounds' | 'retry' | 'saveFirstBaseline' | 'clock'
+>;
+
+/** Every option name `measure` accepts. */
+export const SINGLE_RUN_OPTION_NAMES = ['metadata', 'thresholds', 'confidence', 'environmentMismatch', 'rounds', 'retry', 'saveFirstBaseline', 'clock'] as const;
+
 /** Options after validation. */
 export interface ResolvedBenchmarkOptions<TInput = unknown> {
   measure: ResolvedMeasureOptions<TInput>;
@@ -36,6 +49,8 @@ export interface ResolvedBenchmarkOptions<TInput = unknown> {
   thresholds: ThresholdOverrides | undefined;
   confidence: number | undefined;
   environmentMismatch: EnvironmentMismatchMode | undefined;
+  /** Runs a flagged verdict or a new baseline rests on; undefined to take PERFGUARD_ROUNDS, else the default. */
+  rounds: number | undefined;
   retry: boolean;
   saveFirstBaseline: boolean;
   profile: false | true | 'on-regression';
@@ -48,10 +63,19 @@ export const BENCHMARK_OPTION_NAMES = [
   'thresholds',
   'confidence',
   'environmentMismatch',
+  'rounds',
   'retry',
   'saveFirstBaseline',
   'profile',
 ] as const;
+
+/** Runs a flagged verdict or a new baseline rests on when nothing else is said. @default 3 */
+export const DEFAULT_ROUNDS = 3;
+
+/** Runs a verdict may rest on: a whole number from 1 (measure once) up. */
+export function expectRounds(value: unknown, name: string): number {
+  return expectPositiveInteger(value, name, 'Pass how many runs (processes) a flagged verdict or a new baseline rests on, such as 3; 1 measures once.');
+}
 
 function expectBoolean(value: unknown, name: string): boolean {
   return expectOneOf(value, [true, false] as const, name);
@@ -104,6 +128,7 @@ export function resolveBenchmarkOptions<TInput>(
       record['environmentMismatch'] === undefined
         ? undefined
         : expectOneOf(record['environmentMismatch'], ['compare', 'skip'] as const, 'environmentMismatch'),
+    rounds: record['rounds'] === undefined ? undefined : expectRounds(record['rounds'], 'rounds'),
     retry: record['retry'] === undefined ? true : expectBoolean(record['retry'], 'retry'),
     saveFirstBaseline: record['saveFirstBaseline'] === undefined ? true : expectBoolean(record['saveFirstBaseline'], 'saveFirstBaseline'),
     profile: record['profile'] === undefined ? false : expectOneOf(record['profile'], [true, false, 'on-regression'] as const, 'profile'),

@@ -1,6 +1,6 @@
 import type { PerformanceReport } from '../types';
 import { describeCaller } from './_caller';
-import type { BenchmarkOptions } from './benchmark-options';
+import type { BenchmarkOptions, SingleRunOptions } from './benchmark-options';
 import { PerformanceRegressionTester } from './performance-regression-tester';
 
 let defaultTester: PerformanceRegressionTester | undefined;
@@ -30,10 +30,11 @@ export async function benchmark<TInput = undefined>(
 }
 
 /**
- * Measures one run of `fn` with the default tester (see `PerformanceRegressionTester.measure`).
+ * Measures one run of `fn` with the default tester (see `PerformanceRegressionTester.measure`),
+ * judged as a run against the single runs of unchanged code since its baseline.
  * @example const report = await measure('cold_start', () => loadConfig());
  */
-export async function measure(name: string, fn: () => unknown): Promise<PerformanceReport> {
+export async function measure(name: string, fn: () => unknown, options?: SingleRunOptions): Promise<PerformanceReport> {
   const tester = getDefaultTester();
-  return tester.measureAt(name, fn, describeCaller(new Error().stack, tester.rootDir)) as Promise<PerformanceReport>;
+  return tester.measureAt(name, fn, options, describeCaller(new Error().stack, tester.rootDir)) as Promise<PerformanceReport>;
 }

@@ -1,37 +1,23 @@
 import { max, mean, median, sampleStandardDeviation } from 'simple-statistics';
-import type { MetricVerdict } from '../detector';
+import { type MetricVerdict, regressionsOf, reportStatusOf } from '../detector';
 import { assessStability, createSeededRandom, summarizeSamples } from '../stats';
 import type { Measurement } from '../tracker';
 import type {
   BaselineInfo,
   CpuFigures,
   DurationFigures,
+  MeasuringMode,
   MemoryFigures,
   PerformanceReport,
-  Regression,
+  ProcessFigures,
   ReportNote,
   ReportStatus,
+  RunEvidence,
   StoredSamples,
 } from '../types';
 
 /** Bytes in the MB perfguard reports (2^20, as Node's memory figures are usually shown). */
 export const BYTES_PER_MB = 1024 * 1024;
-
-/** Samples of each metric in report units: seconds, MB, percent. */
-export interface MetricSamples {
-  duration: number[];
-  memory: number[];
-  cpu: number[];
-}
-
-/** Converts stored samples to report units. */
-export function toMetricSamples(samples: StoredSamples): MetricSamples {
-  return {
-    duration: samples.durationNs.map((ns) => ns / 1e9),
-    memory: samples.heapDeltaBytes.map((bytes) => bytes / BYTES_PER_MB),
-    cpu: samples.cpuPercent,
-  };
-}
 
 /** Most samples kept in the store (and judged) per measurement. @default 1000 */
 export const STORED_SAMPLES = 1000;
@@ -76,41 +62,10 @@ function memoryFigures(measurement: Measurement): MemoryFigures {
   };
 }
 
+/** CPU over the whole sampling phase: the CPU clock is too coarse for one sample (see CpuSpan). */
 function cpuFigures(measurement: Measurement): CpuFigures {
-  return {
-    mean: mean(measurement.samples.cpuPercent),
-    median: median(measurement.samples.cpuPercent),
-    phase: measurement.phaseCpuPercent ?? null,
-  };
-}
-
-/** Regressions: the verdicts that are warnings or critical. */
-export function regressionsOf(verdicts: MetricVerdict[]): Regression[] {
-  return verdicts.flatMap((verdict): Regression[] =>
-    verdict.status === 'warning' || verdict.status === 'critical'
-      ? [
-          {
-            metricType: verdict.metricType,
-            baselineValue: verdict.baselineValue ?? 0,
-            currentValue: verdict.currentValue,
-            regressionFactor: verdict.regressionFactor ?? Infinity,
-            severity: verdict.status,
-            confidence: verdict.confidence ?? 0,
-            factorInterval: verdict.factorInterval,
-          },
-        ]
-      : [],
-  );
-}
-
-/** Overall status: any regression, else any inconclusive, else no-baseline, improved or pass. */
-export function overallStatus(verdicts: MetricVerdict[]): ReportStatus {
-  const statuses = new Set(verdicts.map((verdict) => verdict.status));
-  if (statuses.has('critical') || statuses.has('warning')) return 'regression';
-  if (statuses.has('inconclusive')) return 'inconclusive';
-  if (verdicts.length > 0 && verdicts.every((verdict) => verdict.status === 'no-baseline')) return 'no-baseline';
-  if (statuses.has('improved')) return 'improved';
-  return 'pass';
+  const { percent } = measurement.cpu;
+  return { mean: percent, median: percent, phase: percent === null ? null : (measurement.phaseCpuPercent ?? null) };
 }
 
 /** Stability notes of a measurement. */
@@ -132,6 +87,10 @@ export interface ReportContext {
   verdicts: MetricVerdict[];
   status?: ReportStatus;
   baseline: BaselineInfo | null;
+  evidence: RunEvidence | null;
+  /** Every process behind the verdict, the measuring one first. */
+  processes: ProcessFigures[];
+  mode: MeasuringMode;
   notes: ReportNote[];
   metadata: Record<string, unknown>;
   attempt: number;
@@ -152,9 +111,12 @@ export function buildReport(measurement: Measurement, context: ReportContext): P
     duration,
     memory: memoryFigures(measurement),
     cpu: cpuFigures(measurement),
-    status: context.status ?? overallStatus(context.verdicts),
+    mode: context.mode,
+    status: context.status ?? reportStatusOf(context.verdicts),
     regressions: regressionsOf(context.verdicts),
     verdicts: context.verdicts,
+    processes: context.processes,
+    evidence: context.evidence,
     notes: [...stabilityNotesOf(measurement, duration), ...context.notes],
     baseline: context.baseline,
     metadata: context.metadata,

@@ -1,21 +1,19 @@
 export { benchmark, getDefaultTester, measure } from './benchmark';
 export { MeasureBlock } from './measure-block';
-export { BENCHMARK_OPTION_NAMES, resolveBenchmarkOptions } from './benchmark-options';
-export type { BenchmarkOptions, ResolvedBenchmarkOptions } from './benchmark-options';
-export { BYTES_PER_MB, overallStatus, regressionsOf, toMetricSamples } from './build-report';
-export type { MetricSamples } from './build-report';
+export { BENCHMARK_OPTION_NAMES, DEFAULT_ROUNDS, expectRounds, resolveBenchmarkOptions, SINGLE_RUN_OPTION_NAMES } from './benchmark-options';
+export type { BenchmarkOptions, ResolvedBenchmarkOptions, SingleRunOptions } from './benchmark-options';
+export { BYTES_PER_MB } from './build-report';
 export { describeCaller } from './_caller';
 export type { CallerPlace } from './_caller';
-export {
-  describeBaseline,
-  DETECTOR_OPTION_NAMES,
-  expectConfidence,
-  machineFactorOf,
-  memoryFactorOf,
-  PerformanceRegressionDetector,
-} from './performance-regression-detector';
-export type { Baseline, DetectorOptions, EnvironmentMismatchMode, JudgeOverrides, MachineProbes } from './performance-regression-detector';
+export { CurrentRun } from './current-run';
+export type { EnvironmentMismatchMode } from './current-run';
+export { chooseRoundRunner, createJestRoundRunner, createScriptRoundRunner } from './fresh-process-rounds';
+export type { RoundRequest, RoundRunner, RoundsOutcome } from './fresh-process-rounds';
+export { DETECTOR_OPTION_NAMES, PerformanceRegressionDetector } from './performance-regression-detector';
+export type { Baseline, DetectorOptions, JudgeOverrides } from './performance-regression-detector';
 export { PerformanceRegressionTester } from './performance-regression-tester';
 export type { TesterOptions } from './performance-regression-tester';
+export { processFiguresOf, readRoundRole, ROUND_OUTPUT_ENV, ROUND_TARGET_ENV } from './round-protocol';
+export type { RoundOutput, RoundRole } from './round-protocol';
 export { baselineAuthor, createRunRecord, currentRunId } from './run-context';
 export { readUpdateBaselineFlag } from './update-baseline-flag';

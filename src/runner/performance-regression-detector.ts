@@ -1,23 +1,16 @@
-import { assertKnownOptions, describeValue, expectName, expectOneOf } from '../_options';
-import {
-  judgeMetric,
-  measureContention,
-  type MetricVerdict,
-  noBaselineVerdict,
-  resolveThresholds,
-  type ThresholdOverrides,
-  type Thresholds,
-  validateThresholds,
-} from '../detector';
+import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import { assertKnownOptions, describeValue, expectConfidence, expectName, expectOneOf } from '../_options';
+import { REFERENCE_WINDOW, resolveThresholds, type ThresholdOverrides, type Thresholds, validateThresholds } from '../detector';
 import { ConfigError } from '../errors';
 import { DEFAULT_CONFIDENCE_LEVEL } from '../stats';
 import { resolveStorePath, SqliteStore } from '../store';
 import { captureEnvironment } from '../tracker';
-import type { BaselineInfo, PerformanceReport, StoredBaseline, StoredSamples } from '../types';
-import { toMetricSamples } from './build-report';
+import type { MeasuringMode, ProcessFigures, StoredBaseline, StoredProcess } from '../types';
+import type { EnvironmentMismatchMode } from './current-run';
+import { judgeProcesses, type ProcessJudgement, type ReferenceRuns } from '../detector';
+import { DEFAULT_ROUNDS } from './benchmark-options';
 
-/** What to do when the baseline was measured on another environment key. */
-export type EnvironmentMismatchMode = 'compare' | 'skip';
+export type { EnvironmentMismatchMode } from './current-run';
 
 /** Options of {@link PerformanceRegressionDetector}. */
 export interface DetectorOptions {
@@ -30,7 +23,7 @@ export interface DetectorOptions {
    * report; `skip` treats the test as having no baseline. @default 'compare'
    */
   environmentMismatch?: EnvironmentMismatchMode;
-  /** The store, or its path. @default PERFGUARD_DB, else baselines/perfguard.db */
+  /** The store `getBaseline` reads, or its path. @default PERFGUARD_DB, else baselines/perfguard.db */
   store?: SqliteStore | string;
 }
 
@@ -38,79 +31,70 @@ export interface DetectorOptions {
 export interface JudgeOverrides {
   thresholds?: ThresholdOverrides | undefined;
   confidence?: number | undefined;
-  /** Current over baseline machine speed (reference-loop times), applied to duration. */
-  machineFactor?: number | undefined;
-  /** Median durations (seconds) of recent accepted runs since the baseline, applied to duration. */
-  recentRunCentres?: number[] | undefined;
+  /** Runs a flagged verdict rests on (for the detectable factor). @default 3 */
+  rounds?: number | undefined;
+  /** Environment key of the current processes. @default the reference's */
+  environmentKey?: string | undefined;
 }
 
 /** The names {@link DetectorOptions} accepts. */
 export const DETECTOR_OPTION_NAMES = ['thresholds', 'confidence', 'environmentMismatch', 'store'] as const;
 
-/** A test's current baseline, in report units (seconds, MB, percent). */
+/**
+ * A test's current baseline in report units (seconds, MB, percent), drawn from the runs of
+ * unchanged code since it was founded (the founding runs and the accepted runs since).
+ */
 export interface Baseline {
   testName: string;
+  /** Mean of the runs' mean per-call durations. */
   meanDuration: number;
+  /** Standard deviation of the runs' median durations: how far runs wander between processes. */
   stdDuration: number;
+  /** Median of the runs' median durations: the reference a verdict compares with. */
   medianDuration: number;
+  /** Samples the founding measurement took. */
   iterations: number;
   meanMemory: number;
   medianMemory: number;
-  meanCpu: number;
+  /** Mean CPU over the runs that could measure it, in percent; null when none could. */
+  meanCpu: number | null;
+  /** Runs (processes) the figures come from. */
+  runs: number;
   createdAt: string;
   commit: string | null;
   reason: string | null;
   environment: StoredBaseline['result']['report']['environment'];
-  /** The stored baseline this was read from. */
+  /** The stored epoch and founding result this was read from. */
   stored: StoredBaseline;
 }
 
-/** Validates a confidence level where it enters. */
-export function expectConfidence(value: unknown, name = 'confidence'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.5 || value >= 1) {
-    throw new ConfigError(`\`${name}\` must be a probability from 0.5 up to (not including) 1, such as 0.95, received ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-/** The reference-loop times a report carries. */
-export type MachineProbes = Pick<PerformanceReport, 'machineProbeNs' | 'memoryProbeNs'>;
-
-function probeFactor(currentNs: number | undefined, baselineNs: number | undefined): number | undefined {
-  if (currentNs === undefined || baselineNs === undefined || currentNs <= 0 || baselineNs <= 0) return undefined;
-  return currentNs / baselineNs;
-}
-
-/** How much slower the core ran than for the baseline (integer reference loop), when both timed it. */
-export function machineFactorOf(current: MachineProbes | undefined, baseline: MachineProbes | undefined): number | undefined {
-  return probeFactor(current?.machineProbeNs, baseline?.machineProbeNs);
-}
-
-/**
- * How much slower the caches and memory ran than for the baseline (memory reference loop),
- * when both timed it. Not a verdict factor: CPU-bound code does not slow with it.
- */
-export function memoryFactorOf(current: MachineProbes | undefined, baseline: MachineProbes | undefined): number | undefined {
-  return probeFactor(current?.memoryProbeNs, baseline?.memoryProbeNs);
-}
-
-/** Summary of the stored baseline for a report. */
-export function describeBaseline(stored: StoredBaseline, currentEnvironmentKey: string): BaselineInfo {
+function baselineFigures(testName: string, stored: StoredBaseline, processes: StoredProcess[]): Baseline {
+  const durations = processes.map((process) => process.duration);
+  const memories = processes.map((process) => process.memory);
+  const cpus = processes.flatMap((process) => (process.cpu === null ? [] : [process.cpu]));
+  const { report } = stored.result;
   return {
+    testName,
+    meanDuration: durations.length > 0 ? mean(durations) : report.duration.mean,
+    stdDuration: durations.length > 1 ? sampleStandardDeviation(durations) : 0,
+    medianDuration: durations.length > 0 ? median(durations) : report.duration.median,
+    iterations: report.iterations,
+    meanMemory: memories.length > 0 ? mean(memories) : report.memory.mean,
+    medianMemory: memories.length > 0 ? median(memories) : report.memory.median,
+    meanCpu: cpus.length > 0 ? mean(cpus) : null,
+    runs: processes.length,
     createdAt: stored.epoch.createdAt,
     commit: stored.epoch.commit,
     reason: stored.epoch.reason,
-    environmentKey: stored.epoch.environmentKey,
-    isSameEnvironment: stored.epoch.environmentKey === currentEnvironmentKey,
-    medianDuration: stored.result.report.duration.median,
-    madDuration: stored.result.report.duration.mad,
+    environment: report.environment,
+    stored,
   };
 }
 
 /**
- * Decides, per metric, whether a measurement is slower than its baseline: magnitude
- * (the factor reaches the threshold) and evidence (a one-sided Mann–Whitney U test at
- * `confidence`) together. Reads baselines through the store; judging itself is pure.
+ * Decides, per metric, whether runs of the current code are slower than runs of unchanged
+ * code: magnitude (the factor reaches the threshold) and run-level evidence together (see
+ * README, "How perfguard decides"). `judge` is pure; `getBaseline` reads the store.
  * @example
  * const detector = new PerformanceRegressionDetector();
  * detector.thresholds.duration.warning = 1.1;
@@ -144,75 +128,36 @@ export class PerformanceRegressionDetector {
     }
   }
 
-  /** The store baselines are read from, opened on first use. */
-  getStore(): SqliteStore {
+  private openStore(): SqliteStore {
     this.store ??= SqliteStore.open(resolveStorePath({ path: this.storePath }));
     return this.store;
   }
 
   /**
-   * The stored baseline a measurement on `environmentKey` would be judged against, honouring
-   * {@link environmentMismatch}; undefined when there is none.
+   * A test's current baseline (for this machine's environment when one exists, in `mode`),
+   * or undefined when it has none or, with `environmentMismatch: 'skip'`, only another
+   * environment's.
    */
-  findBaseline(
-    testName: string,
-    environmentKey: string,
-    mode: EnvironmentMismatchMode = this.environmentMismatch,
-  ): StoredBaseline | undefined {
-    const stored = this.getStore().currentBaseline(testName, environmentKey);
-    if (stored === undefined) return undefined;
-    if (stored.epoch.environmentKey !== environmentKey && mode === 'skip') return undefined;
-    return stored;
-  }
-
-  /**
-   * A test's current baseline (for this machine's environment when one exists), or
-   * undefined when it has none.
-   */
-  getBaseline(testName: string, environmentKey: string = captureEnvironment().key): Baseline | undefined {
+  getBaseline(testName: string, environmentKey: string = captureEnvironment().key, mode: MeasuringMode = 'time'): Baseline | undefined {
     expectName(testName, 'testName', 'Pass the name the benchmark was stored under.');
-    const stored = this.findBaseline(testName, environmentKey);
+    const store = this.openStore();
+    const stored = store.currentBaseline(testName, environmentKey, mode);
     if (stored === undefined) return undefined;
-    const { report } = stored.result;
-    return {
-      testName,
-      meanDuration: report.duration.mean,
-      stdDuration: report.duration.std,
-      medianDuration: report.duration.median,
-      iterations: report.iterations,
-      meanMemory: report.memory.mean,
-      medianMemory: report.memory.median,
-      meanCpu: report.cpu.mean,
-      createdAt: stored.epoch.createdAt,
-      commit: stored.epoch.commit,
-      reason: stored.epoch.reason,
-      environment: report.environment,
-      stored,
-    };
+    if (stored.epoch.environmentKey !== environmentKey && this.environmentMismatch === 'skip') return undefined;
+    return baselineFigures(testName, stored, store.referenceProcesses(stored.epoch, REFERENCE_WINDOW));
   }
 
   /**
-   * Verdicts for every metric of `current` against `baseline` (or no-baseline verdicts).
-   * `overrides` adjust this detector's thresholds and confidence for one judgement.
+   * Verdicts for every metric of the `current` processes against `reference` (the processes of
+   * unchanged code a baseline rests on), or no-baseline verdicts without one. `overrides` adjust
+   * this detector's thresholds and confidence for one judgement. Pure.
    */
-  judge(current: StoredSamples, baseline: StoredSamples | undefined, overrides: JudgeOverrides = {}): MetricVerdict[] {
+  judge(current: ProcessFigures[], reference: ReferenceRuns | undefined, overrides: JudgeOverrides = {}): ProcessJudgement {
     validateThresholds(this.thresholds);
     const thresholds = resolveThresholds(overrides.thresholds, 'thresholds', this.thresholds);
     const confidence = expectConfidence(overrides.confidence ?? this.confidence, 'detector.confidence');
-    const now = toMetricSamples(current);
-    if (baseline === undefined) {
-      return [noBaselineVerdict('duration', now.duration), noBaselineVerdict('memory', now.memory), noBaselineVerdict('cpu', now.cpu)];
-    }
-    const before = toMetricSamples(baseline);
-    return (['duration', 'memory', 'cpu'] as const).map((metric) =>
-      judgeMetric(metric, before[metric], now[metric], {
-        thresholds: thresholds[metric],
-        confidence,
-        machineFactor: metric === 'duration' ? overrides.machineFactor : undefined,
-        contention: metric === 'duration' ? measureContention(baseline, current) : undefined,
-        recentRunCentres: metric === 'duration' ? overrides.recentRunCentres : undefined,
-      }),
-    );
+    const environmentKey = overrides.environmentKey ?? reference?.epoch.environmentKey ?? '';
+    return judgeProcesses(current, reference, environmentKey, { thresholds, confidence, rounds: overrides.rounds ?? DEFAULT_ROUNDS });
   }
 
   /** Closes the store if this detector opened it. */

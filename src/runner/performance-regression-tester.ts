@@ -1,25 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { assertKnownOptions, describeValue, expectFunction, expectName } from '../_options';
-import { MACHINE_SLOWDOWN_GUARD, type ThresholdOverrides } from '../detector';
-import { ConfigError, describeError, DuplicateNameError, MeasurementError } from '../errors';
-import { resolveStorePath, type SqliteStore } from '../store';
-import { DEFAULT_WARMUP_TIME_MS, type Measurement, measureFunction, recordCpuProfile, startSingleRun } from '../tracker';
-import type { BaselineEpoch, PerformanceReport, ReportNote, StoredBaseline, StoredSamples } from '../types';
+import { resolveThresholds, type ThresholdOverrides } from '../detector';
+import { ConfigError, describeError, MeasurementError } from '../errors';
+import { resolveStorePath, SqliteStore } from '../store';
+import { type Measurement, measureFunction, startSingleRun } from '../tracker';
+import type { PerformanceReport } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
-import { type BenchmarkOptions, resolveBenchmarkOptions, type ResolvedBenchmarkOptions } from './benchmark-options';
-import { buildReport, toStoredSamples } from './build-report';
-import { MeasureBlock } from './measure-block';
 import {
-  describeBaseline,
-  type DetectorOptions,
-  machineFactorOf,
-  type MachineProbes,
-  memoryFactorOf,
-  type EnvironmentMismatchMode,
-  PerformanceRegressionDetector,
-} from './performance-regression-detector';
-import { baselineAuthor, createRunRecord, currentRunId } from './run-context';
+  type BenchmarkOptions,
+  DEFAULT_ROUNDS,
+  expectRounds,
+  resolveBenchmarkOptions,
+  type ResolvedBenchmarkOptions,
+  SINGLE_RUN_OPTION_NAMES,
+  type SingleRunOptions,
+} from './benchmark-options';
+import { CurrentRun, type EnvironmentMismatchMode } from './current-run';
+import { chooseRoundRunner, type RoundRunner } from './fresh-process-rounds';
+import { MeasureBlock } from './measure-block';
+import { PerformanceRegressionDetector } from './performance-regression-detector';
+import { type PipelineRequest, runPipeline } from './pipeline';
+import { measureAsRound } from './round-child';
+import { readRoundRole } from './round-protocol';
+import { currentRunId } from './run-context';
 import { readUpdateBaselineFlag } from './update-baseline-flag';
 
 /** Options of {@link PerformanceRegressionTester}. */
@@ -28,7 +31,7 @@ export interface TesterOptions {
   store?: SqliteStore | string;
   /** Project root: relative store paths and reported places resolve against it. @default process.cwd() */
   rootDir?: string;
-  /** A detector to judge with (its thresholds, confidence and store). */
+  /** A detector to judge with (its thresholds, confidence and environment rule). */
   detector?: PerformanceRegressionDetector;
   /** Thresholds for this tester's own detector. */
   thresholds?: ThresholdOverrides;
@@ -36,12 +39,14 @@ export interface TesterOptions {
   confidence?: number;
   /** @default 'compare' */
   environmentMismatch?: EnvironmentMismatchMode;
-  /** Measuring and judging defaults for every benchmark of this tester. */
+  /** Measuring and judging defaults for every benchmark and measurement of this tester. */
   defaults?: BenchmarkOptions;
   /** Environment variables to read (UPDATE_PERFORMANCE_BASELINE, PERFGUARD_*). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Folder for CPU profiles (`profile` option). @default PERFGUARD_PROFILE_DIR, else perfguard-reports/profiles under rootDir */
   profileDir?: string;
+  /** @internal Starts fresh-process rounds; tests plant their own, or null for none. */
+  roundRunner?: RoundRunner | null;
 }
 
 const TESTER_OPTION_NAMES = [
@@ -54,25 +59,24 @@ const TESTER_OPTION_NAMES = [
   'defaults',
   'env',
   'profileDir',
+  'roundRunner',
 ] as const;
 
-/** Most earlier single runs a `measure` is judged against. */
-const SINGLE_RUN_POOL = 50;
-/** Recent accepted runs whose spread a slowdown must exceed. */
-const RECENT_RUNS = 10;
-/** The confirming re-measurement warms up this many times longer, so transient state settles. */
-const CONFIRMATION_WARMUP_FACTOR = 10;
-/** From this memory-loop factor on, a report says the caches were busier than for the baseline. */
-const BUSY_MEMORY_NOTE = 1.5;
+/** A round may take this many times the first measurement, and at least a minute. */
+const ROUND_TIMEOUT_FACTOR = 10;
+const MIN_ROUND_TIMEOUT_MS = 60_000;
+/** What starting a fresh Jest process (or script) is expected to take before its first round has shown it. */
+const EXPECTED_PROCESS_START_MS = 3_000;
 
-interface Attempt {
-  name: string;
-  options: ResolvedBenchmarkOptions;
-  caller: CallerPlace;
-  runId: string;
-  isUpdate: boolean;
-  /** The function, for profiling; undefined for the block form of `measure`. */
-  fn: ((input: unknown) => unknown) | undefined;
+/** One call with fresh input, timed as a single run: how a round meets benchmarks other than its own. */
+async function runOnce(fn: (input: unknown) => unknown, name: string, resolved: ResolvedBenchmarkOptions): Promise<Measurement> {
+  const { setup, teardown, clock } = resolved.measure;
+  const input = setup === undefined ? undefined : await setup();
+  const single = startSingleRun(name, clock);
+  await fn(input);
+  const measurement = single.stop();
+  if (teardown !== undefined) await teardown(input);
+  return measurement;
 }
 
 function nonEmpty(value: string | undefined): string | null {
@@ -87,299 +91,194 @@ function nonEmpty(value: string | undefined): string | null {
  * const report = await tester.benchmark(() => sort(data), 'sort_1k');
  */
 export class PerformanceRegressionTester {
-  /** The detector verdicts come from. */
+  /** The detector verdicts come from: its thresholds, confidence and environment rule. */
   readonly detector: PerformanceRegressionDetector;
   readonly rootDir: string;
   private readonly defaults: BenchmarkOptions;
   private readonly env: NodeJS.ProcessEnv;
-  private readonly knownRuns = new Set<string>();
   private readonly profileDir: string;
+  private readonly storeOption: SqliteStore | string | undefined;
+  private readonly roundRunner: RoundRunner | null | undefined;
+  private store: SqliteStore | undefined;
+  private run: CurrentRun | undefined;
 
   constructor(options: TesterOptions = {}) {
     const record = assertKnownOptions(options, TESTER_OPTION_NAMES, 'PerformanceRegressionTester');
     this.rootDir = options.rootDir ?? process.cwd();
     this.env = options.env ?? process.env;
     this.defaults = options.defaults ?? {};
+    this.storeOption = options.store;
+    this.roundRunner = options.roundRunner;
     this.profileDir = path.resolve(
       this.rootDir,
       options.profileDir ?? nonEmpty(this.env['PERFGUARD_PROFILE_DIR']) ?? path.join('perfguard-reports', 'profiles'),
     );
     resolveBenchmarkOptions(this.defaults, {}, 'PerformanceRegressionTester defaults');
+    if (record['store'] !== undefined && typeof record['store'] !== 'string' && !(record['store'] instanceof SqliteStore)) {
+      throw new ConfigError(`\`store\` must be a store path or a SqliteStore, received ${describeValue(record['store'])}.`);
+    }
     if (record['detector'] !== undefined && !(record['detector'] instanceof PerformanceRegressionDetector)) {
       throw new ConfigError(`\`detector\` must be a PerformanceRegressionDetector, received ${describeValue(record['detector'])}.`);
     }
-    this.detector = options.detector ?? new PerformanceRegressionDetector(this.detectorOptions(options));
-  }
-
-  private detectorOptions(options: TesterOptions): DetectorOptions {
-    const detectorOptions: DetectorOptions = {};
-    if (options.thresholds !== undefined) detectorOptions.thresholds = options.thresholds;
-    if (options.confidence !== undefined) detectorOptions.confidence = options.confidence;
-    if (options.environmentMismatch !== undefined) detectorOptions.environmentMismatch = options.environmentMismatch;
-    detectorOptions.store =
-      typeof options.store === 'string' || options.store === undefined
-        ? resolveStorePath({ path: options.store, rootDir: this.rootDir, env: this.env })
-        : options.store;
-    return detectorOptions;
+    this.detector =
+      options.detector ??
+      new PerformanceRegressionDetector({
+        ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+        ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
+        ...(options.environmentMismatch === undefined ? {} : { environmentMismatch: options.environmentMismatch }),
+      });
+    this.roundsFromEnv();
   }
 
   /**
-   * Measures `fn`, judges it against its baseline (or stores a new baseline under
-   * `UPDATE_PERFORMANCE_BASELINE=true`) and records the result. A flagged benchmark is
-   * measured once more, after a ten times longer warm-up, and the second verdict stands.
-   * Rejects, recording nothing, if `fn` throws.
+   * Measures `fn`, judges it against its baseline (or founds a new baseline under
+   * `UPDATE_PERFORMANCE_BASELINE=true`) and records the result. A first run that looks
+   * slower is measured again in fresh processes (`rounds`) and the verdict rests on all of
+   * them. Rejects, recording nothing, if `fn` throws.
    */
-  async benchmark<TInput = undefined>(
-    fn: (input: TInput) => unknown,
-    name: string,
-    options?: BenchmarkOptions<TInput>,
-  ): Promise<PerformanceReport> {
+  async benchmark<TInput = undefined>(fn: (input: TInput) => unknown, name: string, options?: BenchmarkOptions<TInput>): Promise<PerformanceReport> {
     const stack = new Error().stack;
     return this.benchmarkAt(fn, name, options, describeCaller(stack, this.rootDir));
   }
 
   /** @internal `benchmark` with the caller already known (performanceTest captures it early). */
-  async benchmarkAt<TInput>(
-    fn: (input: TInput) => unknown,
-    name: string,
-    options: BenchmarkOptions<TInput> | undefined,
-    caller: CallerPlace,
-  ): Promise<PerformanceReport> {
+  async benchmarkAt<TInput>(fn: (input: TInput) => unknown, name: string, options: BenchmarkOptions<TInput> | undefined, caller: CallerPlace): Promise<PerformanceReport> {
     expectFunction(fn, 'fn', 'Pass the function to measure, such as () => work().');
     expectName(name, 'name', "Pass a name that identifies this benchmark, such as 'json_parse'.");
-    const resolved = resolveBenchmarkOptions(options, this.defaults as BenchmarkOptions<TInput>);
-    const isUpdate = readUpdateBaselineFlag(this.env);
-    const runId = this.ensureRun();
-    this.assertNameFree(runId, name, caller);
+    const resolved = resolveBenchmarkOptions(options, this.defaults as BenchmarkOptions<TInput>) as ResolvedBenchmarkOptions;
     const measured = fn as (input: unknown) => unknown;
-    const attempt: Attempt = { name, options: resolved as ResolvedBenchmarkOptions, caller, runId, isUpdate, fn: measured };
-    const measureOptions = resolved.measureOptions as BenchmarkOptions;
-    const first = await this.record(await measureFunction(measured, name, measureOptions), attempt, 1, []);
-    if (first.status !== 'regression' || !resolved.retry || isUpdate) return first;
-    const flagged = first.regressions.map((r) => `${r.metricType} ${r.regressionFactor.toFixed(2)}x ${r.severity}`).join(', ');
-    return this.record(await measureFunction(measured, name, confirmationOptions(measureOptions)), attempt, 2, [
-      { code: 'remeasured', message: `the first measurement was flagged (${flagged}); this second measurement decides` },
-    ]);
+    const role = readRoundRole(this.env);
+    if (role !== undefined) {
+      return measureAsRound(role, name, () => measureFunction(measured, name, resolved.measureOptions), () => runOnce(measured, name, resolved));
+    }
+    const request = this.pipelineRequest(name, caller, resolved);
+    const run = await this.startRun(name, caller);
+    const measurement = await measureFunction(measured, name, resolved.measureOptions);
+    const { setup, teardown } = resolved.measure;
+    request.profile = { fn: measured, setup, teardown: teardown as ((input: unknown) => unknown) | undefined, directory: this.profileDir };
+    this.timeRounds(request, measurement);
+    return runPipeline(measurement, request, run);
   }
 
   /**
-   * Measures one run of a piece of code, judges it and records it.
+   * Measures one run of a piece of code, judges it and records it. Takes the judging options
+   * of `benchmark` (metadata, thresholds, confidence, rounds…), on top of the tester's defaults.
    * - `measure(name, fn)`: runs `fn` once (awaiting it) and resolves to the report; if `fn`
    *   throws, rejects and records nothing.
-   * - `measure(name)`: returns a block handle for `using` / `await using`; the run ends, and
-   *   is recorded, when the block exits (or at `end()`).
+   * - `measure(name)`: returns a block handle for `await using`; the run ends, and is
+   *   recorded, when the block exits (or at `end()`).
    *
-   * A single run is judged against the single runs recorded since its baseline (up to 50),
-   * so it can prove a slowdown only once some history exists; until then it is at most
-   * `inconclusive`. Use `benchmark` for repeatable, gating figures.
+   * One run is one sample, so a single run is judged as a run: against the single runs of
+   * unchanged code since its baseline, and confirmed in fresh processes when it looks slower.
    * @example
    * { await using m = tester.measure('database_query'); await db.query('...'); }
    */
-  measure(name: string): MeasureBlock;
-  measure(name: string, fn: () => unknown): Promise<PerformanceReport>;
-  measure(name: string, fn?: () => unknown): MeasureBlock | Promise<PerformanceReport> {
+  measure(name: string, options?: SingleRunOptions): MeasureBlock;
+  measure(name: string, fn: () => unknown, options?: SingleRunOptions): Promise<PerformanceReport>;
+  measure(name: string, fnOrOptions?: (() => unknown) | SingleRunOptions, options?: SingleRunOptions): MeasureBlock | Promise<PerformanceReport> {
     const caller = describeCaller(new Error().stack, this.rootDir);
-    return this.measureAt(name, fn, caller);
+    return this.measureAt(name, fnOrOptions, options, caller);
   }
 
   /** @internal `measure` with the caller already known. */
-  measureAt(name: string, fn: (() => unknown) | undefined, caller: CallerPlace): MeasureBlock | Promise<PerformanceReport> {
+  measureAt(
+    name: string,
+    fnOrOptions: (() => unknown) | SingleRunOptions | undefined,
+    maybeOptions: SingleRunOptions | undefined,
+    caller: CallerPlace,
+  ): MeasureBlock | Promise<PerformanceReport> {
     expectName(name, 'name', "Pass a name that identifies this measurement, such as 'database_query'.");
-    if (fn !== undefined) expectFunction(fn, 'fn', 'Pass the code to measure as a function, or use the block form: await using m = tester.measure(name).');
-    const attempt: Attempt = {
-      name,
-      options: resolveBenchmarkOptions({}, {}, 'measure'),
-      caller,
-      runId: this.ensureRun(),
-      isUpdate: readUpdateBaselineFlag(this.env),
-      fn: undefined,
+    const fn = typeof fnOrOptions === 'function' ? fnOrOptions : undefined;
+    const options = typeof fnOrOptions === 'function' ? maybeOptions : fnOrOptions;
+    if (fnOrOptions !== undefined && fn === undefined && (typeof fnOrOptions !== 'object' || fnOrOptions === null)) {
+      expectFunction(fnOrOptions, 'fn', 'Pass the code to measure as a function, or use the block form: await using m = tester.measure(name).');
+    }
+    assertKnownOptions(options, SINGLE_RUN_OPTION_NAMES, `measure('${name}')`);
+    const resolved: ResolvedBenchmarkOptions = resolveBenchmarkOptions(options, this.defaults, 'measure');
+    const role = readRoundRole(this.env);
+    const request = role === undefined ? this.pipelineRequest(name, caller, resolved) : undefined;
+    const single = startSingleRun(name, resolved.measure.clock);
+    const finish = async (): Promise<PerformanceReport> => {
+      const measurement = single.stop();
+      if (role !== undefined || request === undefined) {
+        const stopped = (): Promise<Measurement> => Promise.resolve(measurement);
+        return measureAsRound(role ?? { target: name, output: '' }, name, stopped, stopped);
+      }
+      const run = await this.startRun(name, caller);
+      this.timeRounds(request, measurement);
+      return runPipeline(measurement, request, run);
     };
-    this.assertNameFree(attempt.runId, name, caller);
-    const run = startSingleRun(name, this.defaults.clock);
-    const finish = (): PerformanceReport => this.recordSync(run.stop(), attempt);
     if (fn === undefined) return new MeasureBlock(name, finish);
     return (async () => {
       try {
         await fn();
       } catch (error) {
-        throw new MeasurementError(
-          `measure '${name}': the measured code threw, so nothing was recorded: ${describeError(error)}`,
-          { cause: error },
-        );
+        throw new MeasurementError(`measure '${name}': the measured code threw, so nothing was recorded: ${describeError(error)}`, { cause: error });
       }
       return finish();
     })();
   }
 
-  private ensureRun(): string {
-    const runId = currentRunId(this.env);
-    if (!this.knownRuns.has(runId)) {
-      this.detector.getStore().ensureRun(createRunRecord(runId, this.rootDir, this.env));
-      this.knownRuns.add(runId);
-    }
-    return runId;
+  /** A round measures as long as the first measurement did, after a process start. */
+  private timeRounds(request: PipelineRequest, measurement: Measurement): void {
+    request.roundTimeoutMs = Math.max(MIN_ROUND_TIMEOUT_MS, measurement.elapsedMs * ROUND_TIMEOUT_FACTOR);
+    request.expectedRoundMs = measurement.elapsedMs + EXPECTED_PROCESS_START_MS;
   }
 
-  private assertNameFree(runId: string, name: string, caller: CallerPlace): void {
-    const other = this.detector.getStore().placesOfTestInRun(runId, name).find((place) => place !== caller.place);
-    if (other !== undefined) {
-      throw new DuplicateNameError(
-        `benchmark name '${name}' is used twice in this run: at ${other} and at ${caller.place}. Give each benchmark its own name.`,
-      );
-    }
-  }
-
-  /** Judges a measurement, writes its CPU profile if asked, and stores it. */
-  private async record(measurement: Measurement, attempt: Attempt, attemptNumber: number, extraNotes: ReportNote[]): Promise<PerformanceReport> {
-    const prepared = this.prepare(measurement, attempt, attemptNumber, extraNotes);
-    const { profile } = attempt.options;
-    if (attempt.fn !== undefined && (profile === true || (profile === 'on-regression' && prepared.report.status === 'regression'))) {
-      const file = path.join(this.profileDir, `${safeFileName(attempt.name)}-${Date.now()}.cpuprofile`);
-      const fn = attempt.fn;
-      prepared.report.profilePath = await recordCpuProfile(() => fn(undefined), file);
-      prepared.report.notes.push({ code: 'profile-written', message: `CPU profile written to ${file} (open it in Chrome DevTools)` });
-    }
-    return this.store(prepared);
-  }
-
-  private recordSync(measurement: Measurement, attempt: Attempt): PerformanceReport {
-    return this.store(this.prepare(measurement, attempt, 1, []));
-  }
-
-  private prepare(measurement: Measurement, attempt: Attempt, attemptNumber: number, extraNotes: ReportNote[]) {
-    const samples = toStoredSamples(measurement);
-    const environmentKey = measurement.environment.key;
-    const judged = this.judge(attempt, samples, environmentKey, measurement);
-    const report = buildReport(measurement, {
-      verdicts: judged.verdicts,
-      ...(attempt.isUpdate ? { status: 'baseline-updated' as const } : {}),
-      baseline: judged.baseline === undefined ? null : describeBaseline(judged.baseline, environmentKey),
-      notes: [...judged.notes, ...extraNotes],
-      metadata: attempt.options.metadata,
-      attempt: attemptNumber,
-      place: attempt.caller.place,
-      testFile: attempt.caller.testFile,
-      runId: attempt.runId,
-      confidence: attempt.options.confidence ?? this.detector.confidence,
-    });
-    return { report, samples, environmentKey, attempt, epochReason: judged.epochReason };
-  }
-
-  private store(prepared: ReturnType<PerformanceRegressionTester['prepare']>): PerformanceReport {
-    const { report, samples, environmentKey, attempt, epochReason } = prepared;
-    const resultId = randomUUID();
-    const epoch = epochReason === undefined ? undefined : this.newEpoch(attempt, environmentKey, resultId, epochReason);
-    this.detector.getStore().insertResult(
-      {
-        id: resultId,
-        runId: attempt.runId,
-        testName: attempt.name,
-        attempt: report.attempt,
-        createdAt: new Date().toISOString(),
-        status: report.status,
-        environmentKey,
-        report,
-        samples,
+  private pipelineRequest(name: string, caller: CallerPlace, resolved: ResolvedBenchmarkOptions): PipelineRequest {
+    const isUpdate = readUpdateBaselineFlag(this.env);
+    return {
+      name,
+      caller,
+      options: resolved,
+      settings: {
+        thresholds: resolveThresholds(resolved.thresholds, 'thresholds', this.detector.thresholds),
+        confidence: resolved.confidence ?? this.detector.confidence,
+        rounds: this.roundsFor(resolved),
       },
-      epoch,
-    );
-    return report;
-  }
-
-  /** For a single run: the baseline's sample plus the accepted single runs since it. */
-  private pooledSamples(attempt: Attempt, baseline: StoredBaseline, environmentKey: string): StoredSamples {
-    const pool = this.detector
-      .getStore()
-      .acceptedResultsSince(attempt.name, environmentKey, baseline.result.createdAt, SINGLE_RUN_POOL)
-      .filter((result) => result.id !== baseline.result.id);
-    const all = [baseline.result, ...pool];
-    return {
-      durationNs: all.flatMap((result) => result.samples.durationNs),
-      heapDeltaBytes: all.flatMap((result) => result.samples.heapDeltaBytes),
-      cpuPercent: all.flatMap((result) => result.samples.cpuPercent),
+      mode: 'time',
+      updateReason: isUpdate ? (nonEmpty(this.env['PERFGUARD_BASELINE_REASON']) ?? 'UPDATE_PERFORMANCE_BASELINE') : undefined,
+      environmentMismatch: resolved.environmentMismatch ?? this.detector.environmentMismatch,
+      rounds: this.roundRunner === undefined ? chooseRoundRunner(this.env, caller.testFile) : (this.roundRunner ?? undefined),
+      profile: undefined,
+      roundTimeoutMs: MIN_ROUND_TIMEOUT_MS,
+      expectedRoundMs: EXPECTED_PROCESS_START_MS,
     };
   }
 
-  private judge(attempt: Attempt, samples: StoredSamples, environmentKey: string, probes: MachineProbes) {
-    const { options } = attempt;
-    const overrides = { thresholds: options.thresholds, confidence: options.confidence };
-    const notes: ReportNote[] = [];
-    if (attempt.isUpdate) {
-      const reason = nonEmpty(this.env['PERFGUARD_BASELINE_REASON']) ?? 'UPDATE_PERFORMANCE_BASELINE';
-      return { verdicts: this.detector.judge(samples, undefined, overrides), baseline: undefined, notes, epochReason: reason };
-    }
-    const baseline: StoredBaseline | undefined = this.detector.findBaseline(
-      attempt.name,
-      environmentKey,
-      options.environmentMismatch ?? this.detector.environmentMismatch,
-    );
-    if (baseline === undefined) {
-      const establish = options.saveFirstBaseline;
-      if (establish) notes.push({ code: 'baseline-established', message: 'no baseline yet: this measurement is stored as the first one' });
-      return { verdicts: this.detector.judge(samples, undefined, overrides), baseline, notes, epochReason: establish ? 'first measurement' : undefined };
-    }
-    if (baseline.epoch.environmentKey !== environmentKey) {
-      notes.push({
-        code: 'environment-mismatch',
-        message: `the baseline was measured on another environment (${baseline.epoch.environmentKey}; this one is ${environmentKey}): figures may differ for that reason alone`,
-      });
-    }
-    const machineFactor = machineFactorOf(probes, baseline.result.report);
-    if (machineFactor !== undefined && machineFactor >= MACHINE_SLOWDOWN_GUARD) {
-      notes.push({
-        code: 'machine-slower',
-        message: `the machine ran ${machineFactor.toFixed(2)}x slower than when the baseline was measured (perfguard's integer reference loop): a slowdown it explains is not called a regression`,
-      });
-    }
-    const memoryFactor = memoryFactorOf(probes, baseline.result.report);
-    if (memoryFactor !== undefined && memoryFactor >= BUSY_MEMORY_NOTE) {
-      notes.push({
-        code: 'memory-busy',
-        message: `perfguard's memory reference loop ran ${memoryFactor.toFixed(2)}x slower than for the baseline: other processes were thrashing the shared caches, which slows code that allocates or walks large data (not CPU-bound code, so the verdict does not allow for it); rerun to be sure`,
-      });
-    }
-    const isSingleRun = attempt.fn === undefined && samples.durationNs.length === 1;
-    const against = isSingleRun ? this.pooledSamples(attempt, baseline, environmentKey) : baseline.result.samples;
-    const recentRunCentres = isSingleRun ? undefined : this.recentRunCentres(attempt, baseline, environmentKey);
-    return { verdicts: this.detector.judge(samples, against, { ...overrides, machineFactor, recentRunCentres }), baseline, notes, epochReason: undefined };
+  /** Rounds: the benchmark's option, else PERFGUARD_ROUNDS (`perfguard test --rounds`), else 3; 1 with `retry: false`. */
+  private roundsFor(resolved: ResolvedBenchmarkOptions): number {
+    if (!resolved.retry) return 1;
+    return resolved.rounds ?? this.roundsFromEnv() ?? DEFAULT_ROUNDS;
   }
 
-  /** Median durations of the accepted runs since the baseline (other runs than this one). */
-  private recentRunCentres(attempt: Attempt, baseline: StoredBaseline, environmentKey: string): number[] {
-    return this.detector
-      .getStore()
-      .acceptedResultsSince(attempt.name, environmentKey, baseline.result.createdAt, RECENT_RUNS)
-      .filter((result) => result.runId !== attempt.runId)
-      .map((result) => result.report.duration.median);
+  private roundsFromEnv(): number | undefined {
+    const raw = nonEmpty(this.env['PERFGUARD_ROUNDS']);
+    if (raw === null) return undefined;
+    return expectRounds(Number(raw), 'PERFGUARD_ROUNDS');
   }
 
-  private newEpoch(attempt: Attempt, environmentKey: string, resultId: string, reason: string): BaselineEpoch {
-    const run = this.detector.getStore().getRun(attempt.runId);
-    return {
-      id: randomUUID(),
-      testName: attempt.name,
-      environmentKey,
-      createdAt: new Date().toISOString(),
-      commit: run?.commit ?? null,
-      reason,
-      createdBy: baselineAuthor(this.env),
-      resultId,
-      isDeleted: false,
-    };
+  private async startRun(name: string, caller: CallerPlace): Promise<CurrentRun> {
+    this.run ??= new CurrentRun(this.openStore(), currentRunId(this.env), this.rootDir, this.env);
+    await this.run.start();
+    await this.run.assertNameFree(name, caller);
+    return this.run;
   }
 
-  /** Closes the store if this tester's detector opened it. */
+  private openStore(): SqliteStore {
+    if (this.store !== undefined) return this.store;
+    this.store =
+      this.storeOption instanceof SqliteStore
+        ? this.storeOption
+        : SqliteStore.open(resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }));
+    return this.store;
+  }
+
+  /** Closes the store if this tester opened it, and its detector's. */
   close(): void {
+    if (this.store !== undefined && !(this.storeOption instanceof SqliteStore)) this.store.close();
+    this.store = undefined;
+    this.run = undefined;
     this.detector.close();
   }
-}
-
-function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'benchmark';
-}
-
-/** The confirming measurement: the same, with a much longer warm-up unless a warm-up count was fixed. */
-function confirmationOptions(options: BenchmarkOptions): BenchmarkOptions {
-  if (options.warmup !== undefined) return options;
-  return { ...options, warmupTime: (options.warmupTime ?? DEFAULT_WARMUP_TIME_MS) * CONFIRMATION_WARMUP_FACTOR };
 }

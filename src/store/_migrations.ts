@@ -1,6 +1,7 @@
 /**
  * Forward migrations; `PRAGMA user_version` holds how many have been applied. Never edit a
- * released entry: append a new one.
+ * released entry: append a new one. They run with foreign keys off (SQLite's procedure for
+ * rebuilding a table), and the store checks every reference before it commits them.
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: runs, results with their reports and samples, baseline epochs.
@@ -75,6 +76,73 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX results_by_run;
   CREATE INDEX results_by_run ON results (run_id, test_name, attempt);
   CREATE INDEX results_by_verdict ON results (verdict, created_at);
+  `,
+  // 3: the processes behind each result (the measuring process and its fresh-process rounds)
+  // as rows, since runs are the unit of evidence; the measuring mode, since instruction counts
+  // and times are never compared; and a CPU figure that may be unknown (a span too short for
+  // the CPU clock), which needs the results table rebuilt. Old results become one process each.
+  `
+  CREATE TABLE results_v3 (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    test_name TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    verdict TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    environment_key TEXT NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'time',
+    median_s REAL NOT NULL,
+    p25_s REAL NOT NULL,
+    p75_s REAL NOT NULL,
+    memory_mb REAL NOT NULL,
+    cpu_percent REAL,
+    factor REAL
+  );
+  INSERT INTO results_v3 (id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
+    SELECT id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor FROM results;
+  DROP TABLE results;
+  ALTER TABLE results_v3 RENAME TO results;
+  CREATE INDEX results_by_run ON results (run_id, test_name, attempt);
+  CREATE INDEX results_by_test ON results (test_name, created_at);
+  CREATE INDEX results_by_verdict ON results (verdict, created_at);
+  CREATE INDEX results_by_reference ON results (test_name, environment_key, mode, created_at);
+
+  CREATE TABLE result_processes (
+    result_id TEXT NOT NULL REFERENCES results (id),
+    idx INTEGER NOT NULL,
+    measured_at TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    memory_mb REAL NOT NULL,
+    cpu_percent REAL,
+    machine_probe_ns REAL,
+    memory_probe_ns REAL,
+    preempted_share REAL,
+    cpu_time_s REAL,
+    PRIMARY KEY (result_id, idx)
+  );
+  INSERT INTO result_processes (result_id, idx, measured_at, duration_s, memory_mb, cpu_percent, machine_probe_ns, memory_probe_ns, preempted_share)
+    SELECT r.id, 0, r.created_at, r.median_s, r.memory_mb, r.cpu_percent,
+      json_extract(d.report_json, '$.machineProbeNs'), json_extract(d.report_json, '$.memoryProbeNs'),
+      (SELECT AVG(CASE WHEN p.value > 0 THEN 1.0 ELSE 0.0 END) FROM json_each(d.samples_json, '$.preemptions') p)
+    FROM results r JOIN result_data d ON d.result_id = r.id;
+
+  ALTER TABLE baselines ADD COLUMN mode TEXT NOT NULL DEFAULT 'time';
+  DROP INDEX baselines_by_test;
+  CREATE INDEX baselines_by_test ON baselines (test_name, environment_key, mode, created_at);
+
+  -- The one definition of "the current baseline": the newest epoch per test, environment and
+  -- mode (a deletion marker included: it ends the baseline).
+  CREATE VIEW current_epochs AS
+    SELECT b.* FROM baselines b
+    WHERE b.rowid = (SELECT y.rowid FROM baselines y
+                     WHERE y.test_name = b.test_name AND y.environment_key = b.environment_key AND y.mode = b.mode
+                     ORDER BY y.created_at DESC, y.rowid DESC LIMIT 1);
+  -- The one definition of "the final attempt": no later attempt of the same test in the same run.
+  CREATE VIEW final_results AS
+    SELECT r.* FROM results r
+    WHERE NOT EXISTS (SELECT 1 FROM results y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt);
   `,
 ];
 

@@ -1,4 +1,5 @@
-import type { BaselineEpoch, PerformanceReport, ResultRecord, RunRecord, StoredSamples } from '../types';
+import type { BaselineEpoch, MeasuringMode, PerformanceReport, ResultRecord, RunRecord, StoredProcess, StoredSamples } from '../types';
+import { processesOf } from './result-processes';
 
 /** A `runs` row as SQLite returns it. */
 export interface RunRow {
@@ -27,8 +28,9 @@ export interface ResultRow {
   p25_s: number;
   p75_s: number;
   memory_mb: number;
-  cpu_percent: number;
+  cpu_percent: number | null;
   factor: number | null;
+  mode: string;
 }
 
 /** A `result_data` row: the report and samples of one result. */
@@ -36,6 +38,11 @@ export interface ResultDataRow {
   result_id: string;
   report_json: string;
   samples_json: string;
+}
+
+/** A stored mode, 'time' for anything written before modes existed. */
+export function modeOf(mode: unknown): MeasuringMode {
+  return mode === 'instructions' ? 'instructions' : 'time';
 }
 
 /** A `baselines` row as SQLite returns it. */
@@ -49,6 +56,7 @@ export interface BaselineRow {
   created_by: string | null;
   result_id: string | null;
   is_deleted: number;
+  mode: string;
 }
 
 export function runFromRow(row: RunRow): RunRecord {
@@ -131,6 +139,7 @@ export function resultToRow(result: ResultRecord): ResultRow {
     memory_mb: memory.median,
     cpu_percent: cpu.median,
     factor: factor === undefined || factor === null || !Number.isFinite(factor) ? null : factor,
+    mode: modeOf(result.report.mode),
   };
 }
 
@@ -149,6 +158,7 @@ export function epochFromRow(row: BaselineRow): BaselineEpoch {
     createdBy: row.created_by,
     resultId: row.result_id,
     isDeleted: row.is_deleted === 1,
+    mode: modeOf(row.mode),
   };
 }
 
@@ -163,5 +173,54 @@ export function epochToRow(epoch: BaselineEpoch): BaselineRow {
     created_by: epoch.createdBy,
     result_id: epoch.resultId,
     is_deleted: epoch.isDeleted ? 1 : 0,
+    mode: modeOf(epoch.mode),
+  };
+}
+
+/** A `result_processes` row as SQLite returns it. */
+export interface ProcessRow {
+  result_id: string;
+  idx: number;
+  measured_at: string;
+  duration_s: number;
+  memory_mb: number;
+  cpu_percent: number | null;
+  machine_probe_ns: number | null;
+  memory_probe_ns: number | null;
+  preempted_share: number | null;
+  cpu_time_s: number | null;
+}
+
+/** The process rows of a result (see {@link processesOf}). */
+export function processesToRows(result: ResultRecord): ProcessRow[] {
+  const processes = processesOf(result);
+  return processes.map((process, idx) => ({
+    result_id: result.id,
+    idx,
+    measured_at: process.measuredAt,
+    duration_s: process.duration,
+    memory_mb: process.memory,
+    cpu_percent: process.cpu,
+    machine_probe_ns: process.machineProbeNs,
+    memory_probe_ns: process.memoryProbeNs,
+    preempted_share: process.preemptedShare,
+    cpu_time_s: process.cpuTimePerCall,
+  }));
+}
+
+/** A stored process, told whether it founded the baseline. */
+export function processFromRow(row: ProcessRow, isFounding: boolean): StoredProcess {
+  return {
+    resultId: row.result_id,
+    index: row.idx,
+    isFounding,
+    measuredAt: row.measured_at,
+    duration: row.duration_s,
+    memory: row.memory_mb,
+    cpu: row.cpu_percent,
+    machineProbeNs: row.machine_probe_ns,
+    memoryProbeNs: row.memory_probe_ns,
+    preemptedShare: row.preempted_share,
+    cpuTimePerCall: row.cpu_time_s,
   };
 }

@@ -4,3 +4,4 @@ export type { OpenStoreOptions, SqliteHandle } from './sqlite-store';
 export { SCHEMA_VERSION } from './_migrations';
 export type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoint } from './_dashboard-queries';
 export type { DashboardQueries } from './_dashboard-queries';
+export { processesOf } from './result-processes';

@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors';
-import type { BaselineEpoch, ResultRecord, RunRecord, StoredBaseline } from '../types';
+import type { BaselineEpoch, MeasuringMode, ResultRecord, RunRecord, StoredBaseline, StoredProcess } from '../types';
 import { DashboardQueries } from './_dashboard-queries';
 import { MIGRATIONS, SCHEMA_VERSION } from './_migrations';
 import {
   type BaselineRow,
   epochFromRow,
   epochToRow,
+  processesToRows,
+  processFromRow,
+  type ProcessRow,
   resultDataToRow,
   resultFromRow,
   type ResultDataRow,
@@ -40,12 +43,15 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
 const FULL_RESULTS = 'SELECT r.*, d.report_json, d.samples_json FROM results r JOIN result_data d ON d.result_id = r.id';
 
 const INSERT_RESULT = `INSERT OR IGNORE INTO results (id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key,
-    median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
+    mode, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
   VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @verdict, @place, @environment_key,
-    @median_s, @p25_s, @p75_s, @memory_mb, @cpu_percent, @factor)`;
+    @mode, @median_s, @p25_s, @p75_s, @memory_mb, @cpu_percent, @factor)`;
+const INSERT_PROCESS = `INSERT OR IGNORE INTO result_processes (result_id, idx, measured_at, duration_s, memory_mb, cpu_percent,
+    machine_probe_ns, memory_probe_ns, preempted_share, cpu_time_s)
+  VALUES (@result_id, @idx, @measured_at, @duration_s, @memory_mb, @cpu_percent, @machine_probe_ns, @memory_probe_ns, @preempted_share, @cpu_time_s)`;
 const INSERT_RESULT_DATA = 'INSERT OR IGNORE INTO result_data (result_id, report_json, samples_json) VALUES (@result_id, @report_json, @samples_json)';
-const INSERT_EPOCH = `INSERT OR IGNORE INTO baselines (id, test_name, environment_key, created_at, git_commit, reason, created_by, result_id, is_deleted)
-  VALUES (@id, @test_name, @environment_key, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`;
+const INSERT_EPOCH = `INSERT OR IGNORE INTO baselines (id, test_name, environment_key, mode, created_at, git_commit, reason, created_by, result_id, is_deleted)
+  VALUES (@id, @test_name, @environment_key, @mode, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`;
 const INSERT_RUN = `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
   VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`;
 
@@ -199,15 +205,22 @@ export class SqliteStore {
       this.db.pragma('journal_mode = WAL');
     }
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
+    // Migrations rebuild tables, which SQLite allows only with foreign keys off (they cannot
+    // be switched inside a transaction); every reference is checked before the commit.
+    this.db.pragma('foreign_keys = OFF');
     this.db
       .transaction(() => {
         // Re-read inside the write lock: another process may have migrated meanwhile.
         const version = this.db.pragma('user_version', { simple: true }) as number;
         for (let next = version; next < SCHEMA_VERSION; next++) this.db.exec(MIGRATIONS[next] ?? '');
-        if (version < SCHEMA_VERSION) this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        if (version < SCHEMA_VERSION) {
+          const broken = this.db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`the migration to schema ${SCHEMA_VERSION} would break ${broken.length} reference(s)`);
+          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        }
       })
       .immediate();
+    this.db.pragma('foreign_keys = ON');
   }
 
   /** Runs `work`, turning SQLite errors into a {@link StoreError} that names the file. */
@@ -263,13 +276,23 @@ export class SqliteStore {
     });
   }
 
-  /** Stores a result, and in the same transaction the baseline epoch taken from it, if any. */
+  /**
+   * Stores a result with its processes, and in the same transaction the baseline epoch taken
+   * from it, if any: all of it or nothing.
+   */
   insertResult(result: ResultRecord, epoch?: BaselineEpoch): void {
     this.write('store a result in', () => {
-      this.db.prepare(INSERT_RESULT).run(resultToRow(result));
-      this.db.prepare(INSERT_RESULT_DATA).run(resultDataToRow(result));
+      this.insertResultRows(result);
       if (epoch !== undefined) this.insertEpoch(epoch);
     });
+  }
+
+  private insertResultRows(result: ResultRecord): number {
+    const added = this.db.prepare(INSERT_RESULT).run(resultToRow(result)).changes;
+    this.db.prepare(INSERT_RESULT_DATA).run(resultDataToRow(result));
+    const process = this.db.prepare(INSERT_PROCESS);
+    for (const row of processesToRows(result)) process.run(row);
+    return added;
   }
 
   private insertEpoch(epoch: BaselineEpoch): void {
@@ -332,20 +355,25 @@ export class SqliteStore {
   }
 
   /**
-   * Results of a test on one environment created at or after `since` whose status is not
-   * `regression`, newest first: the pool a single-run `measure` is judged against.
+   * The processes a verdict against `epoch` compares with, oldest first: those of the result the
+   * epoch was founded on, and those of the newest `limit` final results since it on the epoch's
+   * environment and mode whose verdict was not a regression (runs of unchanged code).
    */
-  acceptedResultsSince(testName: string, environmentKey: string, since: string, limit: number): ResultRecord[] {
-    return this.guard('read', () =>
-      (
-        this.db
-          .prepare(
-            `${FULL_RESULTS} WHERE r.test_name = ? AND r.environment_key = ? AND r.created_at >= ? AND r.status != 'regression'
-             ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`,
-          )
-          .all(testName, environmentKey, since, limit) as FullResultRow[]
-      ).map(resultFromRow),
-    );
+  referenceProcesses(epoch: BaselineEpoch, limit: number): StoredProcess[] {
+    return this.guard('read', () => {
+      const rows = this.db
+        .prepare(
+          `SELECT p.* FROM result_processes p WHERE p.result_id IN (
+             SELECT r.id FROM final_results r
+             WHERE r.test_name = @test AND r.environment_key = @environment AND r.mode = @mode
+               AND r.created_at > @since AND r.status NOT IN ('regression', 'baseline-updated')
+             ORDER BY r.created_at DESC LIMIT @limit)
+           OR p.result_id = @founding
+           ORDER BY p.measured_at, p.result_id, p.idx`,
+        )
+        .all({ test: epoch.testName, environment: epoch.environmentKey, mode: epoch.mode ?? 'time', since: epoch.createdAt, limit, founding: epoch.resultId }) as ProcessRow[];
+      return rows.map((row) => processFromRow(row, row.result_id === epoch.resultId));
+    });
   }
 
   /** Every epoch of a test, oldest first. */
@@ -362,21 +390,23 @@ export class SqliteStore {
    * else the newest current baseline on any environment (the caller decides whether to use
    * it). A deletion marker ends an environment's baseline.
    */
-  currentBaseline(testName: string, environmentKey?: string): StoredBaseline | undefined {
-    const current = this.currentEpochs(testName);
+  currentBaseline(testName: string, environmentKey?: string, mode: MeasuringMode = 'time'): StoredBaseline | undefined {
+    const current = this.currentEpochs(testName).filter((epoch) => (epoch.mode ?? 'time') === mode);
     const chosen = current.find((epoch) => epoch.environmentKey === environmentKey) ?? current[0];
     if (chosen === undefined || chosen.resultId === null) return undefined;
     const result = this.getResult(chosen.resultId);
     return result === undefined ? undefined : { epoch: chosen, result };
   }
 
-  /** The newest live epoch per environment of a test, newest first. */
+  /** The newest live epoch per environment and mode of a test, newest first. */
   private currentEpochs(testName: string): BaselineEpoch[] {
-    const newestPerEnvironment = new Map<string, BaselineEpoch>();
-    for (const epoch of this.baselineEpochs(testName)) newestPerEnvironment.set(epoch.environmentKey, epoch);
-    return [...newestPerEnvironment.values()]
-      .filter((epoch) => !epoch.isDeleted)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return this.guard('read', () =>
+      (
+        this.db
+          .prepare('SELECT * FROM current_epochs WHERE test_name = ? AND is_deleted = 0 ORDER BY created_at DESC')
+          .all(testName) as BaselineRow[]
+      ).map(epochFromRow),
+    );
   }
 
   /** Every test name with a live baseline, each with its current epochs (one per environment). */
@@ -400,14 +430,9 @@ export class SqliteStore {
     const added = { runs: 0, results: 0, epochs: 0 };
     this.write('import into', () => {
       const run = this.db.prepare(INSERT_RUN);
-      const result = this.db.prepare(INSERT_RESULT);
-      const data = this.db.prepare(INSERT_RESULT_DATA);
       const epoch = this.db.prepare(INSERT_EPOCH);
       for (const record of records.runs) added.runs += run.run(runToRow(record)).changes;
-      for (const record of records.results) {
-        added.results += result.run(resultToRow(record)).changes;
-        data.run(resultDataToRow(record));
-      }
+      for (const record of records.results) added.results += this.insertResultRows(record);
       for (const record of records.epochs) added.epochs += epoch.run(epochToRow(record)).changes;
     });
     return added;

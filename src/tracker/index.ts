@@ -4,8 +4,8 @@ export { captureEnvironment, environmentKey } from './environment';
 export type { EnvironmentFingerprint } from './environment';
 export { readGitInfo } from './git-info';
 export type { GitInfo } from './git-info';
-export { measureFunction } from './measure-function';
-export type { Measurement, MeasurementSamples } from './measure-function';
+export { cpuSpanOf, measureFunction, MIN_CPU_SPAN_NS } from './measure-function';
+export type { CpuSpan, Measurement, MeasurementSamples } from './measure-function';
 export {
   DEFAULT_MAX_SAMPLES,
   DEFAULT_MIN_SAMPLES,

@@ -32,6 +32,10 @@ export interface Measurement {
   rssDeltaPerCallBytes: number;
   /** CPU percent over the whole sampling phase, from pidusage; undefined if it failed. */
   phaseCpuPercent: number | undefined;
+  /** CPU time over the whole sampling phase, from `process.resourceUsage()`; see {@link CpuSpan}. */
+  cpu: CpuSpan;
+  /** Share of samples during which the process was preempted at least once. */
+  preemptedShare: number;
   /** 1-minute load averages before and after sampling. */
   loadAverage: { before: number; after: number };
   timerResolutionNs: number;
@@ -47,6 +51,29 @@ export interface Measurement {
   startedAt: string;
   elapsedMs: number;
   environment: EnvironmentFingerprint;
+}
+
+/**
+ * CPU time (user and system, all threads) over wall time across a whole phase. The kernel
+ * accounts CPU time in scheduler ticks (4 ms at 250 Hz), so a span shorter than
+ * {@link MIN_CPU_SPAN_NS} cannot support a percentage and gives null.
+ */
+export interface CpuSpan {
+  /** CPU time over wall time, in percent; null when the span was too short. */
+  percent: number | null;
+  /** CPU time per call, in ns; null when the span was too short. */
+  timePerCallNs: number | null;
+  /** Wall time the figure spans, in ns. */
+  spanNs: number;
+}
+
+/** Shortest span a CPU percentage is given for: 25 ticks of 4 ms, so one tick is 4 %. @default 100 ms */
+export const MIN_CPU_SPAN_NS = 100_000_000;
+
+/** CPU figures over a span of `wallNs` in which `cpuNs` of CPU time were spent on `calls` calls. */
+export function cpuSpanOf(cpuNs: number, wallNs: number, calls: number): CpuSpan {
+  if (wallNs < MIN_CPU_SPAN_NS || calls <= 0) return { percent: null, timePerCallNs: null, spanNs: wallNs };
+  return { percent: (cpuNs / wallNs) * 100, timePerCallNs: cpuNs / calls, spanNs: wallNs };
 }
 
 type Gc = () => void;
@@ -65,6 +92,10 @@ async function readPidusageCpu(): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 function perCall(values: number[], callsPerSample: number): number[] {
@@ -134,6 +165,8 @@ export async function measureFunction<TInput = undefined>(
     isAsync: loop.isAsync,
     isGcAvailable: gc !== undefined,
     phaseCpuPercent,
+    cpu: cpuSpanOf(sum(loop.cpuNs), sum(loop.sampleNs), loop.sampledCalls),
+    preemptedShare: loop.preemptions.length === 0 ? 0 : loop.preemptions.filter((count) => count > 0).length / loop.preemptions.length,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
     timerResolutionNs,
     machineProbeNs: median(loop.probes.map((probe) => probe.computeNs)),

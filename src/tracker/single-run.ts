@@ -3,7 +3,7 @@ import { assertRealTimers, type Clock, createHrtimeClock, measureTimerResolution
 import { globalLookupPenalty } from './_global-lookup';
 import { probeMachine } from './_machine-probe';
 import { captureEnvironment } from './environment';
-import type { Measurement } from './measure-function';
+import { cpuSpanOf, type Measurement } from './measure-function';
 
 /** A single measured run in progress; `stop()` ends it. */
 export interface SingleRun {
@@ -36,6 +36,7 @@ export function startSingleRun(name: string, clock?: Clock): SingleRun {
       const memoryAfter = process.memoryUsage();
       const probeAfter = probeMachine(now);
       const cpuPercent = elapsedNs > 0 ? ((cpuMicros * 1000) / elapsedNs) * 100 : 0;
+      const cpu = cpuSpanOf(cpuMicros * 1000, elapsedNs, 1);
       stopped = {
         name,
         samples: {
@@ -49,7 +50,9 @@ export function startSingleRun(name: string, clock?: Clock): SingleRun {
         warmupCalls: 0,
         isAsync: false,
         isGcAvailable: typeof (globalThis as { gc?: unknown }).gc === 'function',
-        phaseCpuPercent: cpuPercent,
+        phaseCpuPercent: cpu.percent ?? undefined,
+        cpu,
+        preemptedShare: usage.involuntaryContextSwitches > usageBefore.involuntaryContextSwitches ? 1 : 0,
         loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
         timerResolutionNs,
         machineProbeNs: (probeBefore.computeNs + probeAfter.computeNs) / 2,

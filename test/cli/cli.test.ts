@@ -26,7 +26,7 @@ describe('perfguard report', () => {
   it('prints the latest run as a table and exits 1 on a critical regression', async () => {
     const outcome = await runCli(['report', '--db', db], tmp);
     expect(outcome.code).toBe(1);
-    expect(outcome.stdout).toMatch(/slow_path\s+8\.\d\d ms ± [\d.]+ µs\s+[45]\.\d\d ms ± [\d.]+ µs\s+1\.[67]\dx \[[\d.]+, [\d.]+\]\s+critical/);
+    expect(outcome.stdout).toMatch(/slow_path\s+8\.\d\d ms \(3 runs\)\s+[45]\.\d\d ms ± [\d.]+ µs \(3 runs\)\s+1\.[67]\dx \[[\d.]+, [\d.]+\]\s+1\.\d\dx\s+critical/);
     expect(outcome.stdout).toMatch(/fast_path\s+.*\s+pass/);
     expect(outcome.stdout).toContain('1 critical, 0 warning');
   });
@@ -213,8 +213,25 @@ describe('perfguard with bad input', () => {
     expect(option.stderr).toContain("unknown option '--colour'");
   });
 
+  it.each([
+    [['test', '--rounds', '0', '--', '--ci'], /^perfguard: --rounds must be a positive integer, received '0'\./],
+    [['test', '--rounds', 'abc', '--', '--ci'], /^perfguard: --rounds must be a positive integer, received 'abc'\./],
+    [['test'], /^perfguard: perfguard test needs the Jest arguments after --, such as: perfguard test -- --config jest\.perf\.config\.js/],
+    [['test', '--fail-on', 'sometimes', '--', '--ci'], /argument 'sometimes' is invalid/],
+  ])('refuses perfguard %p with exit code 2 before running anything', async (argv, message) => {
+    const outcome = await runCli(argv, tmp);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(message);
+  });
+
+  it('says plainly when Jest is not installed where perfguard test runs', async () => {
+    const outcome = await runCli(['test', '--', '--ci'], os.tmpdir());
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/Jest is not installed in .*: npm install --save-dev jest/);
+  });
+
   it('prints help for every command', async () => {
-    for (const argv of [['--help'], ['report', '--help'], ['baselines', 'export', '--help'], ['compare', '--help'], ['merge', '--help'], ['history', '--help']]) {
+    for (const argv of [['--help'], ['report', '--help'], ['baselines', 'export', '--help'], ['compare', '--help'], ['merge', '--help'], ['history', '--help'], ['test', '--help']]) {
       const outcome = await runCli(argv, tmp);
       expect(outcome.code).toBe(0);
       expect(outcome.stdout).toContain('Usage: perfguard');

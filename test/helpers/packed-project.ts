@@ -66,9 +66,14 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** Runs the repository's Jest in `dir`, as the project's own `npx jest` would. */
-export function runJest(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunOutcome> {
+/** This process's environment without perfguard's, Jest's and GitHub's own variables. */
+export function cleanEnvironment(): NodeJS.ProcessEnv {
   const clean = { ...process.env };
   for (const key of Object.keys(clean)) if (key.startsWith('PERFGUARD_') || key === 'UPDATE_PERFORMANCE_BASELINE' || key.startsWith('JEST_') || key === 'GITHUB_ACTIONS') delete clean[key];
-  return runProcess(process.execPath, ['--expose-gc', JEST_BIN, '--ci', ...args], { cwd: dir, env: { ...clean, ...env } });
+  return clean;
+}
+
+/** Runs the repository's Jest in `dir`, as the project's own `npx jest` would. */
+export function runJest(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunOutcome> {
+  return runProcess(process.execPath, ['--expose-gc', JEST_BIN, '--ci', ...args], { cwd: dir, env: { ...cleanEnvironment(), ...env } });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildReport } from '../../src/runner/build-report';
+import { processFiguresOf } from '../../src/runner/round-protocol';
 import { captureEnvironment } from '../../src/tracker/environment';
 import type { Measurement } from '../../src/tracker/measure-function';
 import type { BaselineEpoch, ResultRecord, RunRecord } from '../../src/types';
@@ -33,6 +34,8 @@ export function makeMeasurement(name: string, durationNs: number[]): Measurement
     isAsync: false,
     isGcAvailable: true,
     phaseCpuPercent: 99,
+    cpu: { percent: 99, timePerCallNs: 990, spanNs: 200_000_000 },
+    preemptedShare: 0,
     loadAverage: { before: 0.1, after: 0.1 },
     timerResolutionNs: 30,
     machineProbeNs: 20_000,
@@ -50,6 +53,9 @@ export function makeResult(runId: string, testName: string, overrides: { centreN
   const report = buildReport(measurement, {
     verdicts: [],
     baseline: null,
+    evidence: null,
+    processes: [processFiguresOf(measurement)],
+    mode: 'time',
     notes: [],
     metadata: { planted: true },
     attempt: 1,

@@ -1,27 +1,38 @@
-import type { MetricVerdict } from '../../src/detector';
-import { buildReport, regressionsOf } from '../../src/runner/build-report';
+import { type MetricVerdict, regressionsOf } from '../../src/detector';
+import { buildReport } from '../../src/runner/build-report';
+import { processFiguresOf } from '../../src/runner/round-protocol';
 import type { BaselineInfo, PerformanceReport } from '../../src/types';
 import { plantedSamples } from './planted';
 import { makeMeasurement } from './records';
 
+type PlantedStatus = MetricVerdict['status'];
+
+function plantedVerdict(status: PlantedStatus, factor: number): MetricVerdict {
+  const base = { metricType: 'duration' as const, currentValue: 0.001 * factor, reason: 'planted' };
+  if (status === 'no-baseline') {
+    return { ...base, status, baselineValue: null, regressionFactor: null, factorInterval: null, confidence: null, machineFactor: null };
+  }
+  const judged = {
+    ...base,
+    baselineValue: 0.001,
+    regressionFactor: factor,
+    factorInterval: { lower: factor - 0.05, upper: factor + 0.06, level: 0.95 },
+    confidence: 0.9999,
+    machineFactor: null,
+    runs: { reference: 12, current: 3 },
+  };
+  if (status === 'inconclusive') return { ...judged, status, withheldBy: 'evidence' };
+  return { ...judged, status };
+}
+
 /** A report with a planted duration verdict, for renderer tests. */
 export function plantedReport(
   name: string,
-  verdict: Partial<MetricVerdict> & Pick<MetricVerdict, 'status'>,
+  verdict: { status: PlantedStatus; regressionFactor?: number },
   options: { baselineEnvironment?: string; commit?: string; testFile?: string | null } = {},
 ): PerformanceReport {
   const measurement = makeMeasurement(name, plantedSamples(1_000_000, 30, 1));
-  const duration: MetricVerdict = {
-    metricType: 'duration',
-    baselineValue: verdict.status === 'no-baseline' ? null : 0.001,
-    currentValue: 0.0016,
-    regressionFactor: verdict.status === 'no-baseline' ? null : 1.6,
-    factorInterval: verdict.status === 'no-baseline' ? null : { lower: 1.55, upper: 1.66, level: 0.95 },
-    confidence: verdict.status === 'no-baseline' ? null : 0.9999,
-    reason: 'planted',
-    machineFactor: null,
-    ...verdict,
-  };
+  const duration = plantedVerdict(verdict.status, verdict.regressionFactor ?? 1.6);
   const baseline: BaselineInfo | null =
     verdict.status === 'no-baseline'
       ? null
@@ -33,10 +44,17 @@ export function plantedReport(
           isSameEnvironment: options.baselineEnvironment === undefined,
           medianDuration: 0.001,
           madDuration: 0.00002,
+          runs: 12,
         };
   const report = buildReport(measurement, {
     verdicts: [duration],
     baseline,
+    evidence:
+      baseline === null
+        ? null
+        : { referenceRuns: 12, currentRuns: 3, spread: 0.03, detectableFactor: 1.08, groups: [{ duration: 0.001, runs: 12 }], foundingSetAside: null },
+    processes: [processFiguresOf(measurement)],
+    mode: 'time',
     notes: [],
     metadata: {},
     attempt: 1,

@@ -25,8 +25,8 @@ describe('renderMarkdown', () => {
     expect(main).not.toContain('`steady`');
     expect(folded).toContain('<summary>All 4 tests</summary>');
     expect(folded).toContain('`steady`');
-    expect(main).toContain('| 1.00 ms ± 20.0 µs | 994 µs ± 19.0 µs |');
-    expect(main).toContain('1.60x [1.55, 1.66] | 99.99 % | 🔴 critical |');
+    expect(main).toContain('| 1.00 ms ± 20.0 µs (12 runs) | 994 µs ± 19.0 µs |');
+    expect(main).toContain('1.60x [1.55, 1.66] | 99.99 % | 1.08x | 🔴 critical |');
   });
 
   it("names the baseline's commit", () => {

@@ -1,8 +1,8 @@
 import { renderAnnotations } from '../../src/report/github';
 import { formatRegressionMessage } from '../../src/report/regression-message';
-import { renderTable } from '../../src/report/render-table';
+import { renderTable, tableRow } from '../../src/report/render-table';
 import { summarizeRun } from '../../src/report/run-summary';
-import { formatDuration, formatMemory } from '../../src/report/format-units';
+import { formatDuration, formatMemory } from '../../src/_format';
 import { plantedReport } from '../helpers/reports';
 
 describe('formatDuration and formatMemory', () => {
@@ -25,11 +25,11 @@ describe('formatDuration and formatMemory', () => {
 });
 
 describe('renderTable', () => {
-  it('prints test, median ± spread, baseline, factor with interval and verdict, then counts and notes', () => {
+  it('prints test, current figure, baseline, factor with interval, detectable effect and verdict, then counts and notes', () => {
     const summary = summarizeRun(null, [plantedReport('slow_one', { status: 'critical' })], ['perf files ran in parallel']);
     const table = renderTable(summary);
-    expect(table).toMatch(/test\s+median ± MAD\s+baseline\s+factor \[interval\]\s+verdict/);
-    expect(table).toMatch(/slow_one\s+994 µs ± 19\.0 µs\s+1\.00 ms ± 20\.0 µs\s+1\.60x \[1\.55, 1\.66\]\s+critical/);
+    expect(table).toMatch(/test\s+current\s+baseline\s+factor \[interval\]\s+detectable\s+verdict/);
+    expect(table).toMatch(/slow_one\s+994 µs ± 19\.0 µs\s+1\.00 ms ± 20\.0 µs \(12 runs\)\s+1\.60x \[1\.55, 1\.66\]\s+1\.08x\s+critical/);
     expect(table).toContain('1 critical, 0 warning');
     expect(table).toContain('note: perf files ran in parallel');
   });
@@ -56,5 +56,13 @@ describe('renderAnnotations', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^::error file=test\/a\.test\.ts,title=perfguard%3A slow_one critical::duration critical: /);
     expect(lines[1]).toMatch(/^::warning file=test\/a\.test\.ts,title=perfguard%3A slowish warning::/);
+  });
+});
+
+describe('a single-run figure', () => {
+  it('shows no spread, since one sample has none', () => {
+    const report = plantedReport('once', { status: 'pass', regressionFactor: 1 });
+    const single = { ...report, iterations: 1, duration: { ...report.duration, mad: 0 } };
+    expect(tableRow(single)[1]).toBe('994 µs');
   });
 });

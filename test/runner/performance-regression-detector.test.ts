@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { machineFactorOf, memoryFactorOf, PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
+import type { ReferenceRuns } from '../../src/detector';
+import { PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
 import { SqliteStore } from '../../src/store/sqlite-store';
-import { plantedSamples } from '../helpers/planted';
+import { createSeededRandom } from '../../src/stats/random';
+import type { ProcessFigures, StoredProcess } from '../../src/types';
 import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 
 function storeWithBaseline(name: string): SqliteStore {
@@ -13,11 +15,25 @@ function storeWithBaseline(name: string): SqliteStore {
   return store;
 }
 
-const samplesAround = (ns: number, seed: number) => ({
-  durationNs: plantedSamples(ns, 100, seed),
-  heapDeltaBytes: Array(100).fill(100) as number[],
-  cpuPercent: plantedSamples(99, 100, seed + 1, 0.02),
-});
+/** `n` processes around `seconds` per call, ±1 % apart (seeded). */
+function processesAround(seconds: number, n: number, seed: number): ProcessFigures[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: n }, (_, i) => ({
+    measuredAt: new Date(Date.parse('2026-11-01T00:00:00Z') + (seed * 100 + i) * 60_000).toISOString(),
+    duration: seconds * (1 + 0.02 * (random() - 0.5)),
+    memory: 0.001,
+    cpu: 99,
+    machineProbeNs: 20_000,
+    memoryProbeNs: 20_000,
+    preemptedShare: 0,
+    cpuTimePerCall: seconds,
+  }));
+}
+
+function reference(seconds: number, n: number, seed: number): ReferenceRuns {
+  const processes: StoredProcess[] = processesAround(seconds, n, seed).map((process, index) => ({ ...process, resultId: 'r', index, isFounding: index < 3 }));
+  return { epoch: { createdAt: '2026-11-01T00:00:00Z', commit: 'cafe', reason: 'first measurement', environmentKey: 'k' }, processes };
+}
 
 describe('PerformanceRegressionDetector', () => {
   it('returns undefined for a test without a baseline', () => {
@@ -30,7 +46,8 @@ describe('PerformanceRegressionDetector', () => {
     const baseline = detector.getBaseline('query');
     expect(baseline?.meanDuration).toBeCloseTo(0.002, 3);
     expect(baseline?.medianDuration).toBeCloseTo(0.002, 3);
-    expect(baseline?.stdDuration).toBeGreaterThan(0);
+    expect(baseline?.runs).toBe(1);
+    expect(baseline?.stdDuration).toBe(0);
     expect(baseline?.iterations).toBe(50);
     expect(baseline?.commit).toBe('cafe');
     expect(baseline?.reason).toBe('release 1.2');
@@ -39,17 +56,17 @@ describe('PerformanceRegressionDetector', () => {
 
   it('applies thresholds changed at runtime', () => {
     const detector = new PerformanceRegressionDetector({ store: new SqliteStore(new Database(':memory:')) });
-    const before = samplesAround(1_000_000, 1);
-    const after = samplesAround(1_150_000, 3);
-    expect(detector.judge(after, before)[0]?.status).toBe('pass');
+    const before = reference(0.001, 12, 1);
+    const after = processesAround(0.00115, 3, 3);
+    expect(detector.judge(after, before).verdicts[0]?.status).toBe('pass');
     detector.thresholds.duration.warning = 1.1;
-    expect(detector.judge(after, before)[0]?.status).toBe('warning');
+    expect(detector.judge(after, before).verdicts[0]?.status).toBe('warning');
   });
 
   it('refuses thresholds broken at runtime when it next judges', () => {
     const detector = new PerformanceRegressionDetector({ store: new SqliteStore(new Database(':memory:')) });
     detector.thresholds.duration.critical = 1.1;
-    expect(() => detector.judge(samplesAround(1, 1), samplesAround(1, 2))).toThrow(/`thresholds.duration.critical` must be above/);
+    expect(() => detector.judge(processesAround(0.001, 1, 1), reference(0.001, 3, 2))).toThrow(/`thresholds.duration.critical` must be above/);
   });
 
   it('skips a baseline from another environment when asked to', () => {
@@ -66,26 +83,5 @@ describe('PerformanceRegressionDetector', () => {
     [{ treshold: {} }, /unknown option `treshold`/],
   ])('refuses %p', (options, message) => {
     expect(() => new PerformanceRegressionDetector(options as never)).toThrow(message);
-  });
-});
-
-describe('machineFactorOf and memoryFactorOf', () => {
-  const baseline = { machineProbeNs: 20_000, memoryProbeNs: 30_000 };
-
-  it('give the integer loop as the machine factor and the memory loop apart', () => {
-    const current = { machineProbeNs: 22_000, memoryProbeNs: 75_000 };
-    expect(machineFactorOf(current, baseline)).toBeCloseTo(1.1);
-    expect(memoryFactorOf(current, baseline)).toBeCloseTo(2.5);
-  });
-
-  it('leave the memory factor undefined for a baseline stored before the memory loop existed', () => {
-    expect(memoryFactorOf({ machineProbeNs: 24_000, memoryProbeNs: 90_000 }, { machineProbeNs: 20_000 })).toBeUndefined();
-    expect(machineFactorOf({ machineProbeNs: 24_000, memoryProbeNs: 90_000 }, { machineProbeNs: 20_000 })).toBeCloseTo(1.2);
-  });
-
-  it('are undefined when a loop was not timed on both sides', () => {
-    expect(machineFactorOf({ machineProbeNs: 0, memoryProbeNs: 0 }, baseline)).toBeUndefined();
-    expect(memoryFactorOf({ machineProbeNs: 0, memoryProbeNs: 0 }, baseline)).toBeUndefined();
-    expect(machineFactorOf(baseline, undefined)).toBeUndefined();
   });
 });

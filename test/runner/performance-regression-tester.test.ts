@@ -4,97 +4,120 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError, DuplicateNameError, MeasurementError } from '../../src/errors';
 import { PerformanceRegressionTester, type TesterOptions } from '../../src/runner/performance-regression-tester';
+import { ROUND_OUTPUT_ENV, ROUND_TARGET_ENV } from '../../src/runner/round-protocol';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock';
 import { plantedWork } from '../helpers/planted';
+import { plantedRounds } from '../helpers/planted-rounds';
 
 interface Setup {
   store: SqliteStore;
   clock: FakeClock;
+  /** Fresh-process rounds measure the named benchmark at this many seconds per call. */
+  roundCentre: Map<string, number>;
+  rounds: ReturnType<typeof plantedRounds>;
   tester: (env?: NodeJS.ProcessEnv, extra?: Partial<TesterOptions>) => PerformanceRegressionTester;
 }
 
 function setup(): Setup {
   const store = new SqliteStore(new Database(':memory:'));
   const clock = createFakeClock();
+  const roundCentre = new Map<string, number>();
+  const rounds = plantedRounds((name) => roundCentre.get(name) ?? 0.002);
   let runs = 0;
   // Each tester stands for one run (one `jest` invocation), as in real use.
   return {
     store,
     clock,
+    roundCentre,
+    rounds,
     tester: (env = {}, extra = {}) =>
-      new PerformanceRegressionTester({ store, env: { PERFGUARD_RUN_ID: `run-${++runs}`, ...env }, defaults: { clock, time: 200 }, ...extra }),
+      new PerformanceRegressionTester({ store, env: { PERFGUARD_RUN_ID: `run-${++runs}`, ...env }, defaults: { clock, time: 200 }, roundRunner: rounds, ...extra }),
   };
 }
 
 describe('PerformanceRegressionTester.benchmark', () => {
-  it('stores the first measurement as the baseline and reports no-baseline', async () => {
-    const { store, clock, tester } = setup();
+  it('founds the first baseline on three runs (two fresh-process rounds) and reports no-baseline', async () => {
+    const { store, clock, rounds, tester } = setup();
     const report = await tester().benchmark(plantedWork(clock, 2_000_000), 'first', { metadata: { inputSize: 1000 } });
     expect(report.status).toBe('no-baseline');
     expect(report.regressions).toEqual([]);
-    expect(report.notes.map((note) => note.code)).toContain('baseline-established');
+    expect(report.notes.map((note) => note.code)).toEqual(expect.arrayContaining(['baseline-established', 'rounds']));
     expect(report.metadata).toEqual({ inputSize: 1000 });
     expect(report.duration.median).toBeCloseTo(0.002, 3);
-    expect(store.currentBaseline('first')?.epoch.reason).toBe('first measurement');
+    expect(report.processes).toHaveLength(3);
+    expect(rounds.requests).toEqual([{ name: 'first', rounds: 2 }]);
+    const stored = store.currentBaseline('first');
+    expect(stored?.epoch.reason).toBe('first measurement');
+    expect(store.referenceProcesses(stored?.epoch ?? ({} as never), 30)).toHaveLength(3);
   });
 
-  it('passes unchanged code against its baseline', async () => {
-    const { clock, tester } = setup();
+  it('passes unchanged code without measuring it again', async () => {
+    const { clock, rounds, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'steady');
     const report = await tester().benchmark(plantedWork(clock, 2_000_000, 2), 'steady');
     expect(report.status).toBe('pass');
-    expect(report.baseline?.medianDuration).toBeCloseTo(0.002, 3);
+    expect(report.baseline).toMatchObject({ medianDuration: expect.closeTo(0.002, 3) as unknown, runs: 3 });
+    expect(report.evidence).toMatchObject({ referenceRuns: 3, currentRuns: 1 });
+    expect(rounds.requests).toHaveLength(1);
   });
 
-  it('fails a 1.6x slowdown as critical after confirming it with a second measurement', async () => {
-    const { store, clock, tester } = setup();
+  it('confirms a 1.6x slowdown in fresh processes and calls it critical on all three runs', async () => {
+    const { store, clock, roundCentre, rounds, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'slower');
+    roundCentre.set('slower', 0.0032);
     const report = await tester().benchmark(plantedWork(clock, 3_200_000, 2), 'slower');
     expect(report.status).toBe('regression');
-    expect(report.attempt).toBe(2);
     expect(report.regressions).toEqual([
       expect.objectContaining({ metricType: 'duration', severity: 'critical', baselineValue: expect.closeTo(0.002, 3) as unknown }),
     ]);
     expect(report.regressions[0]?.regressionFactor).toBeCloseTo(1.6, 1);
-    expect(report.notes.map((note) => note.code)).toContain('remeasured');
-    expect(store.resultsOfTestInRun('run-2', 'slower').map((r) => r.attempt)).toEqual([1, 2]);
+    expect(report.processes).toHaveLength(3);
+    expect(report.notes.find((note) => note.code === 'rounds')?.message).toMatch(/because the first run read duration 1\.6\dx/);
+    expect(rounds.requests.at(-1)).toEqual({ name: 'slower', rounds: 2 });
+    expect(store.resultsOfTestInRun('run-2', 'slower')).toHaveLength(1);
   });
 
-  it('keeps the second verdict when the re-measurement does not confirm the first', async () => {
+  it('passes when the fresh processes do not confirm a slow first run', async () => {
     const { clock, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'hiccup');
-    let call = 0;
-    // Slow during the first measurement only (a busy neighbour), normal afterwards.
-    const work = plantedWork(clock, 2_000_000, 3);
-    const report = await tester().benchmark(() => {
-      call++;
-      work();
-      if (call < 120) clock.advance(2_000_000);
-    }, 'hiccup');
-    expect(report.attempt).toBe(2);
+    // The measuring process was slow (a busy neighbour); the fresh processes run at the usual speed.
+    const report = await tester().benchmark(plantedWork(clock, 3_200_000, 3), 'hiccup');
+    expect(report.processes).toHaveLength(3);
     expect(report.status).toBe('pass');
   });
 
-  it('measures only once when retry is off', async () => {
-    const { clock, tester } = setup();
+  it('measures only once when retry is off, judging that run against the founding runs', async () => {
+    const { clock, rounds, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'once');
     const report = await tester().benchmark(plantedWork(clock, 3_200_000, 2), 'once', { retry: false });
-    expect(report.attempt).toBe(1);
+    expect(report.processes).toHaveLength(1);
     expect(report.status).toBe('regression');
+    expect(rounds.requests).toHaveLength(1);
   });
 
-  it('stores a new baseline epoch instead of judging under UPDATE_PERFORMANCE_BASELINE=true', async () => {
-    const { store, clock, tester } = setup();
+  it('takes the rounds from the option, else from PERFGUARD_ROUNDS', async () => {
+    const { clock, rounds, tester } = setup();
+    await tester({ PERFGUARD_ROUNDS: '5' }).benchmark(plantedWork(clock, 2_000_000, 1), 'five');
+    await tester({ PERFGUARD_ROUNDS: '5' }).benchmark(plantedWork(clock, 2_000_000, 1), 'two', { rounds: 2 });
+    expect(rounds.requests).toEqual([
+      { name: 'five', rounds: 4 },
+      { name: 'two', rounds: 1 },
+    ]);
+    expect(() => tester({ PERFGUARD_ROUNDS: 'abc' })).toThrow(/`PERFGUARD_ROUNDS` must be a positive integer, received NaN/);
+  });
+
+  it('founds a new baseline epoch on fresh-process runs under UPDATE_PERFORMANCE_BASELINE=true', async () => {
+    const { store, clock, roundCentre, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'updated');
-    const report = await tester({ UPDATE_PERFORMANCE_BASELINE: 'yes', PERFGUARD_BASELINE_REASON: 'new algorithm' }).benchmark(
-      plantedWork(clock, 3_200_000, 2),
-      'updated',
-    );
+    roundCentre.set('updated', 0.0032);
+    const report = await tester({ UPDATE_PERFORMANCE_BASELINE: 'yes', PERFGUARD_BASELINE_REASON: 'new algorithm' }).benchmark(plantedWork(clock, 3_200_000, 2), 'updated');
     expect(report.status).toBe('baseline-updated');
+    expect(report.processes).toHaveLength(3);
     expect(store.baselineEpochs('updated').map((epoch) => epoch.reason)).toEqual(['first measurement', 'new algorithm']);
     const next = await tester().benchmark(plantedWork(clock, 3_200_000, 3), 'updated');
     expect(next.status).toBe('pass');
+    expect(next.baseline?.runs).toBe(3);
   });
 
   it('refuses an unknown UPDATE_PERFORMANCE_BASELINE value before measuring', async () => {
@@ -134,49 +157,28 @@ describe('PerformanceRegressionTester.benchmark', () => {
   });
 
   it('judges with per-benchmark thresholds', async () => {
-    const { clock, tester } = setup();
-    await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'strict');
-    const report = await tester().benchmark(plantedWork(clock, 2_300_000, 2), 'strict', {
-      thresholds: { duration: { warning: 1.1, critical: 1.3 } },
-      retry: false,
-    });
+    const { clock, roundCentre, tester } = setup();
+    await tester().benchmark(plantedWork(clock, 2_000_000, 1, 0.01), 'strict');
+    roundCentre.set('strict', 0.0023);
+    const report = await tester().benchmark(plantedWork(clock, 2_300_000, 2, 0.01), 'strict', { thresholds: { duration: { warning: 1.1, critical: 1.3 } } });
     expect(report.regressions[0]?.severity).toBe('warning');
   });
 
-  describe('when the shared caches were busier than for the baseline', () => {
-    const busyLoop = (rounds: number) => () => {
+  it('says the caches were busy when the memory loop ran slower than for the reference runs', async () => {
+    const database = new Database(':memory:');
+    const store = new SqliteStore(database);
+    const busyLoop = () => {
       let x = 0;
-      for (let i = 0; i < rounds; i++) x = (x * 31 + i) | 0;
+      for (let i = 0; i < 20_000; i++) x = (x * 31 + i) | 0;
       return x;
     };
-
-    /** Stores a baseline, then rewrites its memory-loop reading to `scale` times the real one. */
-    async function storeWithMemoryReading(scale: number) {
-      const database = new Database(':memory:');
-      const store = new SqliteStore(database);
-      const tester = (run: string) => new PerformanceRegressionTester({ store, env: { PERFGUARD_RUN_ID: run }, defaults: { time: 150, retry: false } });
-      await tester('before').benchmark(busyLoop(20_000), 'shared-cache');
-      const row = database.prepare('SELECT result_id, report_json FROM result_data').get() as { result_id: string; report_json: string };
-      const report = JSON.parse(row.report_json) as { memoryProbeNs: number };
-      database.prepare('UPDATE result_data SET report_json = ? WHERE result_id = ?').run(JSON.stringify({ ...report, memoryProbeNs: report.memoryProbeNs * scale }), row.result_id);
-      return tester;
-    }
-
-    it('says so, and still flags a slowdown, since CPU-bound code does not slow with the caches', async () => {
-      // As if the baseline's memory loop had run a thousand times faster than it can now.
-      const tester = await storeWithMemoryReading(1 / 1000);
-      const slower = await tester('after').benchmark(busyLoop(60_000), 'shared-cache');
-      expect(slower.status).toBe('regression');
-      const note = slower.notes.find((n) => n.code === 'memory-busy');
-      expect(note?.message).toMatch(/memory reference loop ran \d+\.\d\dx slower than for the baseline/);
-    });
-
-    it('says nothing of the caches when the memory loop ran as fast as for the baseline', async () => {
-      const tester = await storeWithMemoryReading(1000);
-      const slower = await tester('after').benchmark(busyLoop(60_000), 'shared-cache');
-      expect(slower.status).toBe('regression');
-      expect(slower.notes.map((n) => n.code)).not.toContain('memory-busy');
-    });
+    // The real clock: perfguard's reference loops are timed only on it.
+    const tester = (run: string) => new PerformanceRegressionTester({ store, env: { PERFGUARD_RUN_ID: run }, defaults: { time: 150, rounds: 1 } });
+    await tester('before').benchmark(busyLoop, 'shared-cache');
+    // As if the reference run's memory loop had run a thousand times faster than it can now.
+    database.prepare('UPDATE result_processes SET memory_probe_ns = memory_probe_ns / 1000').run();
+    const busy = await tester('after').benchmark(busyLoop, 'shared-cache');
+    expect(busy.notes.find((n) => n.code === 'memory-busy')?.message).toMatch(/memory reference loop ran \d+\.\d\dx slower than for the reference runs/);
   });
 
   it('says plainly when the baseline comes from another environment, or skips it', async () => {
@@ -192,10 +194,26 @@ describe('PerformanceRegressionTester.benchmark', () => {
     expect(skipped.status).toBe('no-baseline');
   });
 
+  it('gives no CPU figure a span too short for the CPU clock can support', async () => {
+    const { tester } = setup();
+    const report = await tester(undefined, { defaults: {} }).benchmark(() => JSON.stringify({ a: 1 }), 'tiny', { iterations: 5, warmup: 1, rounds: 1 });
+    expect(report.cpu).toEqual({ mean: null, median: null, phase: null });
+    expect(report.verdicts.map((verdict) => verdict.metricType)).not.toContain('cpu');
+  });
+
+  it('says so when no fresh process can be started for the rounds', async () => {
+    const { clock, tester } = setup();
+    const report = await tester(undefined, { roundRunner: null }).benchmark(plantedWork(clock, 2_000_000), 'alone');
+    expect(report.processes).toHaveLength(1);
+    expect(report.notes.find((note) => note.code === 'rounds-unavailable')?.message).toMatch(/the baseline rests on one process/);
+  });
+
   it.each([
     [{ iteratons: 5 }, /unknown option `iteratons`\. Did you mean `iterations`\?/],
     [{ confidence: 95 }, /`confidence` must be a probability/],
     [{ retry: 'yes' }, /`retry` must be one of true, false, received 'yes'/],
+    [{ rounds: 0 }, /`rounds` must be a positive integer, received 0/],
+    [{ rounds: 'abc' }, /`rounds` must be a positive integer, received 'abc'/],
     [{ metadata: 'big' }, /`metadata` must be a plain object/],
     [{ profile: 'always' }, /`profile` must be one of true, false, 'on-regression'/],
   ])('refuses the option %p where it enters', async (options, message) => {
@@ -209,18 +227,59 @@ describe('PerformanceRegressionTester.benchmark', () => {
   });
 });
 
+describe('PerformanceRegressionTester inside a fresh-process round', () => {
+  it('measures only its benchmark, hands it back through the output file, and stores nothing', async () => {
+    const { store, clock } = setup();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-round-test-'));
+    try {
+      const output = path.join(dir, 'round.json');
+      const env = { PERFGUARD_RUN_ID: 'child', [ROUND_TARGET_ENV]: 'target', [ROUND_OUTPUT_ENV]: output };
+      const tester = new PerformanceRegressionTester({ store, env, defaults: { clock, time: 200 } });
+      let otherCalls = 0;
+      await tester.benchmark(() => {
+        otherCalls++;
+        clock.advance(1_000);
+      }, 'other');
+      const report = await tester.benchmark(plantedWork(clock, 2_000_000), 'target');
+      expect(otherCalls).toBe(1);
+      expect(report.notes.map((note) => note.code)).toContain('rounds');
+      const handed = JSON.parse(fs.readFileSync(output, 'utf8')) as { name: string; process: { duration: number } };
+      expect(handed.name).toBe('target');
+      expect(handed.process.duration).toBeCloseTo(0.002, 3);
+      expect(store.counts()).toEqual({ runs: 0, results: 0, epochs: 0 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('PerformanceRegressionTester profiling and single runs', () => {
-  it('writes a V8 CPU profile when asked, and names it in the report', async () => {
+  it('profiles with fresh input from setup, after the rounds, and names the profile in the report', async () => {
     const store = new SqliteStore(new Database(':memory:'));
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-profile-'));
     try {
-      const tester = new PerformanceRegressionTester({ store, profileDir, env: { PERFGUARD_RUN_ID: 'profiled' }, defaults: { time: 50 } });
-      const report = await tester.benchmark(() => JSON.stringify({ a: [1, 2, 3] }), 'profiled json', { profile: true });
+      const order: string[] = [];
+      const rounds = plantedRounds(() => 1e-6);
+      const roundRunner = { description: 'planted', run: (request: Parameters<typeof rounds.run>[0]) => (order.push('rounds'), rounds.run(request)) };
+      const inputs: unknown[] = [];
+      const tester = new PerformanceRegressionTester({ store, profileDir, env: { PERFGUARD_RUN_ID: 'profiled' }, defaults: { time: 50 }, roundRunner });
+      const report = await tester.benchmark(
+        (input: { a: number[] }) => {
+          inputs.push(input);
+          if (order.at(-1) === 'rounds') order.push('profile');
+          return JSON.stringify(input);
+        },
+        'profiled json',
+        { profile: true, setup: () => ({ a: [1, 2, 3] }) },
+      );
       expect(report.profilePath).toMatch(/profiled_json-\d+\.cpuprofile$/);
       const profile = JSON.parse(fs.readFileSync(report.profilePath ?? '', 'utf8')) as { nodes: unknown[]; samples: unknown[] };
       expect(profile.nodes.length).toBeGreaterThan(0);
       expect(profile.samples.length).toBeGreaterThan(0);
       expect(report.notes.map((note) => note.code)).toContain('profile-written');
+      expect(inputs.every((input) => input !== undefined)).toBe(true);
+      expect(order.slice(0, 2)).toEqual(['rounds', 'profile']);
+      expect(store.getResult(store.resultsOfRun('profiled')[0]?.id ?? '')?.report.profilePath).toBe(report.profilePath);
     } finally {
       fs.rmSync(profileDir, { recursive: true, force: true });
     }
@@ -232,18 +291,29 @@ describe('PerformanceRegressionTester profiling and single runs', () => {
     expect(report.profilePath).toBeNull();
   });
 
-  it('records one run of a block with using, and of a function with measure(name, fn)', async () => {
+  it('records one run of a block with await using, and of a function with measure(name, fn)', async () => {
     const { store, clock, tester } = setup();
     const instance = tester();
+    let ended: Promise<unknown> | undefined;
     {
-      using block = instance.measure('block');
+      await using block = instance.measure('block');
       clock.advance(5_000_000);
       expect(block.report).toBeUndefined();
+      ended = block.end();
     }
+    await ended;
     const report = await instance.measure('function', () => clock.advance(7_000_000));
     expect(report.iterations).toBe(1);
     expect(report.duration.median).toBeCloseTo(0.007, 6);
     expect(store.resultsOfTestInRun('run-1', 'block')[0]?.report.duration.median).toBeCloseTo(0.005, 6);
+  });
+
+  it("applies the tester's defaults to measure", async () => {
+    const { clock, tester } = setup();
+    const report = await tester(undefined, { defaults: { clock, metadata: { team: 'search' }, rounds: 1 } }).measure('defaults', () => clock.advance(1_000_000));
+    expect(report.metadata).toEqual({ team: 'search' });
+    expect(report.processes).toHaveLength(1);
+    expect(() => tester().measure('bad', () => 1, { iterations: 3 } as never)).toThrow(/unknown option `iterations`/);
   });
 
   it('records nothing when the measured function throws', async () => {
@@ -252,11 +322,14 @@ describe('PerformanceRegressionTester profiling and single runs', () => {
     expect(store.resultsOfTestInRun('run-1', 'broken')).toEqual([]);
   });
 
-  it('judges a single run against the single runs since its baseline', async () => {
-    const { clock, tester } = setup();
-    for (let i = 0; i < 25; i++) await tester().measure('pooled', () => clock.advance(5_000_000 + i * 7_919));
+  it('judges a single run as a run: against the single runs since its baseline, confirmed in fresh processes', async () => {
+    const { clock, roundCentre, tester } = setup();
+    roundCentre.set('pooled', 0.005);
+    for (let i = 0; i < 12; i++) await tester().measure('pooled', () => clock.advance(5_000_000 + (i % 4) * 37_919));
+    roundCentre.set('pooled', 0.009);
     const slower = await tester().measure('pooled', () => clock.advance(9_000_000));
     expect(slower.status).toBe('regression');
+    expect(slower.processes).toHaveLength(3);
     expect(slower.regressions[0]?.confidence).toBeGreaterThan(0.95);
   });
 });

@@ -1,56 +1,54 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { expectConfidence } from '../../_options';
+import { DEFAULT_THRESHOLDS, judgeProcesses, regressionsOf, reportStatusOf } from '../../detector';
 import { ConfigError } from '../../errors';
 import { type RunSummary, summarizeRun } from '../../report';
-import { expectConfidence, machineFactorOf, overallStatus, PerformanceRegressionDetector, regressionsOf } from '../../runner';
-import { SqliteStore } from '../../store';
-import type { PerformanceReport, ResultRecord, RunRecord } from '../../types';
+import { processesOf, SqliteStore } from '../../store';
+import type { PerformanceReport, ResultRecord, RunRecord, StoredProcess } from '../../types';
 import type { CommandContext } from '../_context';
-import path from 'node:path';
 import { emit, exitCodeFor, type FailOnLevel, failOnOption, formatOption, renderSummary } from './report-command';
 
 function latestFinalResults(store: SqliteStore, role: string): { run: RunRecord; results: Map<string, ResultRecord> } {
   const run = store.latestRun();
   if (run === undefined) throw new ConfigError(`The ${role} store ${store.location} has no runs with results.`);
   const results = new Map<string, ResultRecord>();
-  for (const result of store.resultsOfRun(run.id)) {
-    const seen = results.get(result.testName);
-    if (seen === undefined || result.attempt >= seen.attempt) results.set(result.testName, result);
-  }
+  for (const result of store.resultsOfRun(run.id)) results.set(result.testName, result);
   return { run, results };
 }
 
-function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: RunRecord, detector: PerformanceRegressionDetector): PerformanceReport {
-  const verdicts = detector.judge(head.samples, base?.samples, { machineFactor: machineFactorOf(head.report, base?.report) });
-  const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'environment-mismatch'].includes(note.code));
+function asReference(result: ResultRecord): StoredProcess[] {
+  return processesOf(result).map((process, index) => ({ ...process, resultId: result.id, index, isFounding: true }));
+}
+
+/** The head's report, judged against the base's processes instead of its own baseline. */
+function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: RunRecord, confidence: number): PerformanceReport {
+  const reference = base === undefined ? undefined : { epoch: { createdAt: base.createdAt, commit: baseRun.commit, reason: 'base store', environmentKey: base.environmentKey }, processes: asReference(base) };
+  const processes = processesOf(head);
+  const judgement = judgeProcesses(processes, reference, head.environmentKey, { thresholds: DEFAULT_THRESHOLDS, confidence, rounds: processes.length });
+  const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'rounds', 'environment-mismatch', 'little-history', 'baseline-set-aside', 'bimodal', 'detectable-effect', 'memory-busy'].includes(note.code));
   if (base !== undefined && base.environmentKey !== head.environmentKey) {
     notes.push({ code: 'environment-mismatch', message: `base measured on ${base.environmentKey}, head on ${head.environmentKey}` });
   }
   return {
     ...head.report,
-    verdicts,
-    regressions: regressionsOf(verdicts),
-    status: overallStatus(verdicts),
-    notes,
-    baseline:
-      base === undefined
-        ? null
-        : {
-            createdAt: base.createdAt,
-            commit: baseRun.commit,
-            reason: 'base store',
-            environmentKey: base.environmentKey,
-            isSameEnvironment: base.environmentKey === head.environmentKey,
-            medianDuration: base.report.duration.median,
-            madDuration: base.report.duration.mad,
-          },
+    verdicts: judgement.verdicts,
+    regressions: regressionsOf(judgement.verdicts),
+    status: reportStatusOf(judgement.verdicts),
+    notes: [...judgement.notes, ...notes],
+    evidence: judgement.evidence,
+    baseline: judgement.baseline,
   };
 }
 
-/** Judges the head store's latest run against the base store's latest run, test by test. */
-export function compareStores(base: SqliteStore, head: SqliteStore, detector: PerformanceRegressionDetector): RunSummary {
+/**
+ * Judges the head store's latest run against the base store's latest run, test by test: the
+ * head's processes against the base's, by the same run-level rule as every verdict.
+ */
+export function compareStores(base: SqliteStore, head: SqliteStore, confidence: number): RunSummary {
   const before = latestFinalResults(base, 'base');
   const after = latestFinalResults(head, 'head');
-  const reports = [...after.results.values()].map((result) => judged(result, before.results.get(result.testName), before.run, detector));
+  const reports = [...after.results.values()].map((result) => judged(result, before.results.get(result.testName), before.run, confidence));
   return summarizeRun(after.run, reports);
 }
 
@@ -71,7 +69,7 @@ export function registerCompareCommand(program: Command, context: CommandContext
       try {
         const head = SqliteStore.open(path.resolve(context.cwd, options.head), { readonly: true });
         try {
-          const summary = compareStores(base, head, new PerformanceRegressionDetector({ store: head, confidence }));
+          const summary = compareStores(base, head, confidence);
           emit(context, renderSummary(summary, options.format), options.output);
           setExitCode(exitCodeFor(summary, options.failOn));
         } finally {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors';
-import { alignColumns, formatDuration, formatFactor, verdictOf } from '../../report';
+import { formatDuration, formatFactor } from '../../_format';
+import { outcomeOf } from '../../detector';
+import { alignColumns } from '../../report';
 import { type CommandContext, type ListFormat, parsePositiveInteger, printJson, withStore } from '../_context';
 import { formatOption } from './report-command';
 
@@ -27,7 +29,8 @@ export function registerHistoryCommand(program: Command, context: CommandContext
             date: result.createdAt,
             attempt: result.attempt,
             medianDuration: result.report.duration.median,
-            verdict: verdictOf(result.report),
+            runs: result.report.processes?.length ?? 1,
+            verdict: outcomeOf(result.report),
           })),
         );
         return;
@@ -40,7 +43,7 @@ export function registerHistoryCommand(program: Command, context: CommandContext
           run.branch ?? '–',
           formatDuration(result.report.duration.median),
           formatFactor(duration?.regressionFactor ?? null),
-          `${verdictOf(result.report)}${result.attempt > 1 ? ' (re-measured)' : ''}`,
+          `${outcomeOf(result.report)}${(result.report.processes?.length ?? 1) > 1 ? ` (${result.report.processes.length} runs)` : result.attempt > 1 ? ' (re-measured)' : ''}`,
         ];
       });
       context.stdout.write(`${alignColumns([['date', 'commit', 'branch', 'median', 'factor', 'verdict'], ...rows])}\n`);

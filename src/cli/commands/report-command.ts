@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { ConfigError } from '../../errors';
-import { renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun, verdictOf } from '../../report';
+import { type FailOn, isFailing } from '../../detector';
+import { renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun } from '../../report';
 import type { SqliteStore } from '../../store';
 import { type CommandContext, withStore } from '../_context';
 
 /** `--fail-on` levels. */
-export type FailOnLevel = 'critical' | 'warning' | 'none';
+export type FailOnLevel = FailOn;
 
 /** Renders a run summary in the chosen format. */
 export function renderSummary(summary: RunSummary, format: string): string {
@@ -18,12 +19,7 @@ export function renderSummary(summary: RunSummary, format: string): string {
 
 /** 1 when a final verdict is at or above `failOn`, else 0. */
 export function exitCodeFor(summary: RunSummary, failOn: FailOnLevel): number {
-  if (failOn === 'none') return 0;
-  const failing = summary.reports.some((report) => {
-    const verdict = verdictOf(report);
-    return verdict === 'critical' || (failOn === 'warning' && verdict === 'warning');
-  });
-  return failing ? 1 : 0;
+  return summary.reports.some((report) => isFailing(report, failOn)) ? 1 : 0;
 }
 
 /** Writes to `--output FILE`, or to stdout. */

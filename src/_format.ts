@@ -1,4 +1,4 @@
-import type { Interval, MetricType } from '../types';
+import type { Interval, MetricType } from './types';
 
 /** A duration in seconds in the most readable unit: `812 ns`, `3.40 µs`, `12.5 ms`, `1.20 s`. */
 export function formatDuration(seconds: number): string {

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import { configArguments, JEST_COMMAND_ENV, type JestCommand, LAUNCH_STATE_ENV, type LaunchState, readLaunchState, resolveJestBin } from '../../_launch';
+import type { FailOn } from '../../detector';
+import { ConfigError } from '../../errors';
+import { publishRun, runFailure, summarizeRun } from '../../report';
+import { resolveStorePath, SqliteStore } from '../../store';
+import { type CommandContext, parsePositiveInteger } from '../_context';
+
+/** What `perfguard test` was asked. */
+interface TestOptions {
+  rounds?: string;
+  failOn?: FailOn;
+  db?: string;
+  outputDir?: string;
+}
+
+/** How the Jest child ended. */
+interface JestExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function findJest(cwd: string): string {
+  const bin = resolveJestBin(cwd);
+  if (bin === undefined) throw new ConfigError(`perfguard test runs Jest, but Jest is not installed in ${cwd}: npm install --save-dev jest`);
+  return bin;
+}
+
+function runJest(context: CommandContext, command: JestCommand, jestArgs: string[], env: NodeJS.ProcessEnv): Promise<JestExit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command.node, [...command.nodeArgs, command.jest, ...jestArgs], { cwd: command.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => context.stdout.write(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => context.stderr.write(chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/** The run as the reporter recorded it, else as the helpers did (no perfguard reporter configured). */
+function launchStateOf(stateFile: string, fallback: LaunchState): LaunchState {
+  return readLaunchState(stateFile) ?? fallback;
+}
+
+/**
+ * `perfguard test [--rounds N] -- <jest arguments>`: runs Jest with perfguard's settings (one
+ * run id, the rounds, the Jest command for fresh-process rounds, node --expose-gc), then
+ * publishes the run's reports and exits like `perfguard report`: 0 fine, 1 regressions at or
+ * above --fail-on or failing tests, 2 usage or store errors.
+ */
+export async function runTestCommand(context: CommandContext, jestArgs: string[], options: TestOptions): Promise<number> {
+  if (jestArgs.length === 0) {
+    throw new ConfigError('perfguard test needs the Jest arguments after --, such as: perfguard test -- --config jest.perf.config.js');
+  }
+  const rounds = options.rounds === undefined ? undefined : parsePositiveInteger(options.rounds, '--rounds');
+  const jest = findJest(context.cwd);
+  const command: JestCommand = { node: process.execPath, nodeArgs: ['--expose-gc'], jest, args: configArguments(jestArgs), cwd: context.cwd };
+  const runId = context.env['PERFGUARD_RUN_ID']?.trim() || randomUUID();
+  const storePath = resolveStorePath({ path: options.db, rootDir: context.cwd, env: context.env });
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-test-'));
+  const stateFile = path.join(stateDir, 'state.json');
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...context.env,
+      PERFGUARD_RUN_ID: runId,
+      PERFGUARD_DB: storePath,
+      [JEST_COMMAND_ENV]: JSON.stringify(command),
+      [LAUNCH_STATE_ENV]: stateFile,
+      ...(rounds === undefined ? {} : { PERFGUARD_ROUNDS: String(rounds) }),
+    };
+    const exit = await runJest(context, command, jestArgs, env);
+    const state = launchStateOf(stateFile, { runId, storePath, outputDir: path.resolve(context.cwd, 'perfguard-reports'), rootDir: context.cwd, failOn: 'critical' });
+    return publish(context, state, options, exit);
+  } finally {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+function publish(context: CommandContext, state: LaunchState, options: TestOptions, exit: JestExit): number {
+  const failOn = options.failOn ?? state.failOn;
+  const outputDir = options.outputDir === undefined ? state.outputDir : path.resolve(context.cwd, options.outputDir);
+  const jestFailed = exit.code !== 0;
+  const summary = fs.existsSync(state.storePath) ? summaryOf(state) : undefined;
+  if (summary === undefined || summary.reports.length === 0) {
+    context.stderr.write(`perfguard: no performance results in this run (store ${state.storePath}).\n`);
+    return jestFailed ? 1 : 0;
+  }
+  publishRun(summary, { outputDir, rootDir: state.rootDir, write: (text) => context.stderr.write(text), env: context.env });
+  const failure = runFailure(summary, failOn);
+  if (failure !== undefined) context.stderr.write(`${failure}\n`);
+  if (jestFailed && failure === undefined) {
+    context.stderr.write(`perfguard: Jest failed (${exit.signal === null ? `exit code ${exit.code ?? 'none'}` : `signal ${exit.signal}`}): see its output above.\n`);
+  }
+  return jestFailed || failure !== undefined ? 1 : 0;
+}
+
+function summaryOf(state: LaunchState): ReturnType<typeof summarizeRun> | undefined {
+  const store = SqliteStore.open(state.storePath, { readonly: true });
+  try {
+    const run = store.getRun(state.runId);
+    return run === undefined ? undefined : summarizeRun(run, store.resultsOfRun(run.id).map((result) => result.report));
+  } finally {
+    store.close();
+  }
+}
+
+/** Registers `perfguard test`. */
+export function registerTestCommand(program: Command, context: CommandContext, setExitCode: (code: number) => void): void {
+  program
+    .command('test')
+    .description('run Jest with perfguard (fresh-process rounds for flagged benchmarks), then publish the reports and exit 0/1/2')
+    .argument('[jest...]', 'Jest arguments, after --')
+    .option('--rounds <n>', 'runs (processes) a flagged verdict or a new baseline rests on (default 3; 1 measures once)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 on regressions at or above this severity (default: the reporter\'s, else critical)').choices(['critical', 'warning', 'none']))
+    .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
+    .option('--output-dir <dir>', "folder for perfguard-report.json and .md (default: the reporter's outputDir, else perfguard-reports)")
+    .passThroughOptions()
+    .action(async (jestArgs: string[], options: TestOptions) => {
+      setExitCode(await runTestCommand(context, jestArgs, options));
+    });
+}

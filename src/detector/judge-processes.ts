@@ -1,0 +1,202 @@
+import { medianAbsoluteDeviation } from 'simple-statistics';
+import { formatDuration } from '../_format';
+import type { BaselineEpoch, BaselineInfo, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
+import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
+import type { Reference } from './reference';
+import type { ConditionedRun } from './run-point';
+import type { MetricType, Thresholds } from './thresholds';
+import type { MetricVerdict } from './verdict';
+
+/** A baseline epoch with the runs of unchanged code since it was founded: what a verdict compares with. */
+export interface ReferenceRuns {
+  epoch: Pick<BaselineEpoch, 'createdAt' | 'commit' | 'reason' | 'environmentKey'>;
+  /** The founding processes and the accepted ones since, oldest first. */
+  processes: StoredProcess[];
+}
+
+/** How verdicts are reached for one benchmark. */
+export interface JudgeSettings {
+  thresholds: Thresholds;
+  /** Evidence level, 0.5 to 1. */
+  confidence: number;
+  /** Runs a flagged verdict rests on: the measuring process and its fresh-process rounds. */
+  rounds: number;
+}
+
+/** Verdicts for every metric with what they rest on. */
+export interface ProcessJudgement {
+  verdicts: MetricVerdict[];
+  evidence: RunEvidence | null;
+  baseline: BaselineInfo | null;
+  /** Notes a person should read: little history, the detectable effect, bimodal speeds, a set-aside baseline. */
+  notes: ReportNote[];
+}
+
+/** From this memory-loop factor on, a report says the caches were busier than for the reference runs. */
+export const BUSY_MEMORY_NOTE = 1.5;
+/** Below this many reference runs, a report says the history is short. */
+export const LITTLE_HISTORY_RUNS = 3;
+
+type PickValue = (process: ProcessFigures) => number | null;
+
+const VALUE_OF: Record<MetricType, PickValue> = {
+  duration: (process) => process.duration,
+  memory: (process) => process.memory,
+  cpu: (process) => process.cpu,
+};
+
+function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: PickValue): ConditionedRun[] {
+  return processes.flatMap((process) => {
+    const value = pick(process);
+    if (value === null || !Number.isFinite(value)) return [];
+    return [
+      {
+        value,
+        at: process.measuredAt,
+        isFounding: 'isFounding' in process ? process.isFounding : false,
+        conditions: {
+          machineProbeNs: process.machineProbeNs,
+          memoryProbeNs: process.memoryProbeNs,
+          preemptedShare: process.preemptedShare,
+          cpuTimePerCall: process.cpuTimePerCall,
+        },
+      },
+    ];
+  });
+}
+
+function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: ReferenceRuns | undefined, settings: JudgeSettings): RunJudgement | undefined {
+  const now = runsOf(current, VALUE_OF[metric]);
+  if (now.length === 0) return undefined;
+  return judgeRuns({
+    metricType: metric,
+    reference: baseline === undefined ? [] : runsOf(baseline.processes, VALUE_OF[metric]),
+    current: now,
+    thresholds: settings.thresholds[metric],
+    confidence: settings.confidence,
+    rounds: settings.rounds - 1,
+  });
+}
+
+/**
+ * Whether the measuring process's figures deserve fresh-process rounds: any metric clears
+ * the screening bar. Nothing is measured again otherwise.
+ */
+export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, settings: JudgeSettings): boolean {
+  return (['duration', 'memory', 'cpu'] as const).some((metric) => {
+    const current = runsOf([first], VALUE_OF[metric]);
+    if (current.length === 0) return false;
+    return shouldConfirm({
+      metricType: metric,
+      reference: runsOf(baseline.processes, VALUE_OF[metric]),
+      current,
+      thresholds: settings.thresholds[metric],
+      confidence: settings.confidence,
+      rounds: settings.rounds - 1,
+    });
+  });
+}
+
+function spreadPercent(spread: number): string {
+  return `±${((Math.exp(spread) - 1) * 100).toFixed(0)} %`;
+}
+
+function evidenceOf(judgement: RunJudgement, reference: Reference): RunEvidence {
+  const spread = reference.spread.degreesOfFreedom >= 1 ? reference.spread.standardDeviation : null;
+  return {
+    referenceRuns: reference.runs.length,
+    currentRuns: judgement.verdict.status === 'no-baseline' ? 0 : judgement.verdict.runs.current,
+    spread,
+    detectableFactor: judgement.detectableFactor,
+    groups: reference.groups.map((group) => ({ duration: Math.exp(group.x), runs: group.runs })),
+    foundingSetAside:
+      reference.setAside === null
+        ? null
+        : { duration: reference.setAside.foundingValue, runsSince: reference.setAside.runsSince, direction: reference.setAside.direction },
+  };
+}
+
+function notesOf(evidence: RunEvidence, warning: number): ReportNote[] {
+  const notes: ReportNote[] = [];
+  if (evidence.referenceRuns < LITTLE_HISTORY_RUNS) {
+    notes.push({
+      code: 'little-history',
+      message: `the baseline rests on ${evidence.referenceRuns} run(s) so far: how far this benchmark wanders between processes is barely known, so a flagged slowdown rests on its fresh-process rounds`,
+    });
+  }
+  if (evidence.spread !== null && evidence.detectableFactor !== null && evidence.detectableFactor > warning) {
+    notes.push({
+      code: 'detectable-effect',
+      message: `runs of this benchmark vary ${spreadPercent(evidence.spread)} between processes here, so only slowdowns of ${evidence.detectableFactor.toFixed(2)}x or more can be proven: give it more work per call, or count instructions`,
+    });
+  }
+  if (evidence.groups.length > 1) {
+    const total = evidence.groups.reduce((sum, group) => sum + group.runs, 0);
+    const speeds = evidence.groups.map((group) => `${formatDuration(group.duration)} (${group.runs} of ${total} runs)`).join(', ');
+    notes.push({
+      code: 'bimodal',
+      message: `the same code settles at ${evidence.groups.length} speeds in different processes: ${speeds}; each run is judged against the speed it matches`,
+    });
+  }
+  const setAside = evidence.foundingSetAside;
+  if (setAside !== null) {
+    notes.push({
+      code: 'baseline-set-aside',
+      message: `the runs this baseline was founded on (${formatDuration(setAside.duration)}) were set aside: all ${setAside.runsSince} accepted run(s) since ran ${setAside.direction} by more than the warning threshold, so it was probably recorded at a bad moment and the runs since are the reference; re-record it with UPDATE_PERFORMANCE_BASELINE=true`,
+    });
+  }
+  return notes;
+}
+
+function memoryNote(current: ProcessFigures[], reference: StoredProcess[]): ReportNote[] {
+  const median = (values: number[]): number | null => (values.length === 0 ? null : [...values].sort((a, b) => a - b)[values.length >> 1] ?? null);
+  const now = median(current.flatMap((p) => (p.memoryProbeNs === null ? [] : [p.memoryProbeNs])));
+  const before = median(reference.flatMap((p) => (p.memoryProbeNs === null ? [] : [p.memoryProbeNs])));
+  if (now === null || before === null || before <= 0 || now / before < BUSY_MEMORY_NOTE) return [];
+  return [
+    {
+      code: 'memory-busy',
+      message: `perfguard's memory reference loop ran ${(now / before).toFixed(2)}x slower than for the reference runs: other processes were thrashing the shared caches, which slows code that allocates or walks large data (not CPU-bound code, so the verdict does not allow for it); rerun to be sure`,
+    },
+  ];
+}
+
+function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, environmentKey: string, reference: Reference): BaselineInfo {
+  const centres = reference.runs.map((run) => run.value);
+  return {
+    createdAt: baseline.epoch.createdAt,
+    commit: baseline.epoch.commit,
+    reason: baseline.epoch.reason,
+    environmentKey: baseline.epoch.environmentKey,
+    isSameEnvironment: baseline.epoch.environmentKey === environmentKey,
+    medianDuration: duration.baselineValue ?? 0,
+    madDuration: centres.length > 1 ? medianAbsoluteDeviation(centres) : 0,
+    runs: centres.length,
+  };
+}
+
+/**
+ * Judges every metric of the current processes against the baseline's runs of unchanged code
+ * (run-level rule, see `judgeRuns`), and says what the verdicts rest on.
+ */
+export function judgeProcesses(
+  current: ProcessFigures[],
+  baseline: ReferenceRuns | undefined,
+  environmentKey: string,
+  settings: JudgeSettings,
+): ProcessJudgement {
+  const judged = (['duration', 'memory', 'cpu'] as const).flatMap((metric) => {
+    const judgement = judgeMetric(metric, current, baseline, settings);
+    return judgement === undefined ? [] : [{ metric, judgement }];
+  });
+  const verdicts = judged.map((entry) => entry.judgement.verdict);
+  const duration = judged.find((entry) => entry.metric === 'duration')?.judgement;
+  if (baseline === undefined || duration?.reference === undefined) return { verdicts, evidence: null, baseline: null, notes: [] };
+  const evidence = evidenceOf(duration, duration.reference);
+  return {
+    verdicts,
+    evidence,
+    baseline: baselineInfoOf(baseline, duration.verdict, environmentKey, duration.reference),
+    notes: [...notesOf(evidence, settings.thresholds.duration.warning), ...memoryNote(current, baseline.processes)],
+  };
+}

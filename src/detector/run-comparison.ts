@@ -1,0 +1,129 @@
+import { type GroupSpread, type Interval, normalUpperTail, pooledStandardDeviation, spreadOf, studentTCdf, studentTQuantile } from '../stats';
+import type { MetricScale } from './metric-scale';
+import type { Reference } from './reference';
+import { SPREAD_FLOOR, type RunGroup } from './run-groups';
+
+/** How the current runs compare with the reference, on the comparison scale. */
+export interface RunComparison {
+  /** Per current run: the reference speed (group) it is judged against. */
+  matched: RunGroup[];
+  /** Per current run: its distance from its matched speed (log of the factor, or MB). */
+  deltas: number[];
+  /** Mean of the deltas. */
+  meanDelta: number;
+  /** Spread between runs, pooled from the reference and the current runs. */
+  spread: GroupSpread;
+  /** Standard error of `meanDelta`; 0 when the spread is unknown. */
+  standardError: number;
+  /** P(the current runs are slower than unchanged runs), one-sided; null without degrees of freedom. */
+  confidenceSlower: number | null;
+  /** Interval of `meanDelta` at the verdict's confidence; null without degrees of freedom. */
+  interval: Interval | null;
+}
+
+/**
+ * A reference centre is the median of its runs, which varies about π/2 times as much as a
+ * mean of as many runs; from three runs on the standard error allows for that.
+ */
+function referenceVariance(runs: number): number {
+  return (runs >= 3 ? Math.PI / 2 : 1) / Math.max(runs, 1);
+}
+
+/** z for the prediction bound that says a run could belong to a speed (about 99 %). */
+const MEMBERSHIP_Z = 2.5;
+
+/**
+ * The speed a current run is judged against: the slowest one it could belong to (it is not
+ * below that speed's range), else the fastest. For one speed, that speed.
+ */
+export function matchGroup(x: number, groups: readonly RunGroup[], spread: GroupSpread): RunGroup {
+  const fastest = groups[0];
+  if (fastest === undefined) throw new RangeError('matchGroup needs at least one group');
+  const s = Math.max(spread.standardDeviation, SPREAD_FLOOR);
+  let chosen = fastest;
+  for (const group of groups) {
+    const lowerBound = group.x - MEMBERSHIP_Z * s * Math.sqrt(1 + referenceVariance(group.runs));
+    if (x >= lowerBound) chosen = group;
+  }
+  return chosen;
+}
+
+/**
+ * Compares current runs with a reference: each run against the speed it matches, the mean
+ * distance, its standard error from the spread between runs (the reference runs' around their
+ * speeds, pooled with the current runs' around their mean), and Student's t on those degrees
+ * of freedom. With one current run this is the prediction interval of a new run; with several
+ * (fresh-process rounds) the two-sample comparison of their centres.
+ */
+export function compareRuns(reference: Reference, current: readonly number[], scale: MetricScale, level: number): RunComparison {
+  const xs = current.map((value) => scale.toScale(value));
+  const matched = xs.map((x) => matchGroup(x, reference.groups, reference.spread));
+  const deltas = xs.map((x, i) => x - (matched[i]?.x ?? 0));
+  const meanDelta = deltas.reduce((sum, delta) => sum + delta, 0) / Math.max(deltas.length, 1);
+  const spread = pooledStandardDeviation([reference.spread, spreadOf(deltas)]);
+  const floor = scale.isLog ? SPREAD_FLOOR : 0;
+  const s = Math.max(spread.standardDeviation, floor);
+  const matchedRuns = matched.reduce((sum, group) => sum + referenceVariance(group.runs), 0) / Math.max(matched.length, 1);
+  const standardError = s * Math.sqrt(matchedRuns + 1 / Math.max(xs.length, 1));
+  if (spread.degreesOfFreedom < 1 || standardError === 0) {
+    return { matched, deltas, meanDelta, spread, standardError, confidenceSlower: null, interval: null };
+  }
+  const t = meanDelta / standardError;
+  const half = studentTQuantile((1 + level) / 2, spread.degreesOfFreedom) * standardError;
+  return {
+    matched,
+    deltas,
+    meanDelta,
+    spread,
+    standardError,
+    confidenceSlower: studentTCdf(t, spread.degreesOfFreedom),
+    interval: { lower: meanDelta - half, upper: meanDelta + half, level },
+  };
+}
+
+/** Detection probability a detectable factor promises. @default 0.9 */
+export const DETECTION_POWER = 0.9;
+/** Evidence a first run needs to be sent to fresh-process rounds. @default 0.8 */
+export const SCREEN_CONFIDENCE = 0.8;
+
+/** What the detectable factor depends on. */
+export interface DetectableInput {
+  /** Spread between runs on a log scale, with its degrees of freedom. */
+  spread: GroupSpread;
+  /** Reference runs. */
+  referenceRuns: number;
+  /** Current runs the final verdict rests on after a flag: 1 plus the fresh-process rounds. */
+  currentRuns: number;
+  /** Evidence level of the verdict. */
+  level: number;
+}
+
+function detectionProbability(delta: number, input: DetectableInput): number {
+  const s = Math.max(input.spread.standardDeviation, SPREAD_FLOOR);
+  const df = Math.max(input.spread.degreesOfFreedom, 1);
+  const reference = referenceVariance(input.referenceRuns);
+  const firstRun = s * Math.sqrt(reference + 1);
+  const allRuns = s * Math.sqrt(reference + 1 / input.currentRuns);
+  // Normal approximation of the power of each t test: the first run must pass the screen,
+  // then all runs must pass the verdict's test.
+  const screened = input.currentRuns > 1 ? normalUpperTail(studentTQuantile(SCREEN_CONFIDENCE, df) - delta / firstRun) : 1;
+  return screened * normalUpperTail(studentTQuantile(input.level, df) - delta / allRuns);
+}
+
+/**
+ * The smallest slowdown (a factor, such as 1.07) that the run-level rule proves 9 times in
+ * 10 given the spread between runs here: the noise's limit, apart from the thresholds.
+ * Null without a spread to go on.
+ */
+export function detectableFactor(input: DetectableInput): number | null {
+  if (input.spread.degreesOfFreedom < 1) return null;
+  let low = 0;
+  let high = 5;
+  if (detectionProbability(high, input) < DETECTION_POWER) return null;
+  while (high - low > 1e-4) {
+    const middle = (low + high) / 2;
+    if (detectionProbability(middle, input) >= DETECTION_POWER) high = middle;
+    else low = middle;
+  }
+  return Math.exp(high);
+}

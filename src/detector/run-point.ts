@@ -1,0 +1,38 @@
+/**
+ * One run (one process) of a benchmark, as the run-level rule sees it: its centre for one
+ * metric. Samples inside a process share its JIT decisions, allocator and cache state, so
+ * the process, not the sample, is the unit of evidence.
+ */
+export interface RunPoint {
+  /** The run's centre in the metric's unit: median per-call duration (s), heap growth per call (MB) or CPU (%). */
+  value: number;
+  /** When the run was measured (ISO 8601), to tell a shift from speeds that alternate. */
+  at: string;
+  /** One of the runs the baseline epoch was founded on. */
+  isFounding: boolean;
+}
+
+/** What a run's machine was doing, read by the guards (duration only). */
+export interface RunConditions {
+  /** Median time of perfguard's integer reference loop during the run, in ns; null when unknown. */
+  machineProbeNs: number | null;
+  /** Median time of perfguard's memory reference loop, in ns; null when unknown. */
+  memoryProbeNs: number | null;
+  /** Share of samples during which the process was preempted; null when unknown. */
+  preemptedShare: number | null;
+  /** Median CPU time per call, in seconds; null when unknown. */
+  cpuTimePerCall: number | null;
+}
+
+/** A run with the conditions it was measured in. */
+export interface ConditionedRun extends RunPoint {
+  conditions: RunConditions;
+}
+
+/** Conditions of a run that recorded none. */
+export const UNKNOWN_CONDITIONS: RunConditions = Object.freeze({
+  machineProbeNs: null,
+  memoryProbeNs: null,
+  preemptedShare: null,
+  cpuTimePerCall: null,
+});

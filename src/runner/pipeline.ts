@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { formatFactor } from '../_format';
+import { isRegressionVerdict } from '../detector';
+import type { Measurement } from '../tracker';
+import type { BaselineEpoch, MeasuringMode, PerformanceReport, ProcessFigures, ReportNote } from '../types';
+import type { CallerPlace } from './_caller';
+import type { ResolvedBenchmarkOptions } from './benchmark-options';
+import { buildReport, toStoredSamples } from './build-report';
+import type { CurrentRun, EnvironmentMismatchMode } from './current-run';
+import type { RoundRunner } from './fresh-process-rounds';
+import { judgeProcesses, type JudgeSettings, needsRounds, type ProcessJudgement, type ReferenceRuns } from '../detector';
+import type { ProfileRequest } from './profile-step';
+import { profileStep } from './profile-step';
+import { processFiguresOf } from './round-protocol';
+import { currentTestDeadline } from './_jest-deadline';
+
+/** Everything the pipeline needs besides the first measurement. */
+export interface PipelineRequest {
+  name: string;
+  caller: CallerPlace;
+  options: ResolvedBenchmarkOptions;
+  settings: JudgeSettings;
+  mode: MeasuringMode;
+  /** Found a new baseline epoch instead of judging (UPDATE_PERFORMANCE_BASELINE), with this reason. */
+  updateReason: string | undefined;
+  environmentMismatch: EnvironmentMismatchMode;
+  /** Starts the fresh-process rounds; undefined where none can be started. */
+  rounds: RoundRunner | undefined;
+  /** How to profile the function, when `profile` asks for it; undefined for the block form. */
+  profile: ProfileRequest | undefined;
+  /** Time one round may take before it is stopped, in ms. */
+  roundTimeoutMs: number;
+  /** What one round is expected to take (the first measurement and a process start), in ms. */
+  expectedRoundMs: number;
+}
+
+/** The processes a verdict or baseline rests on, and what to say about them. */
+interface Evidence {
+  processes: ProcessFigures[];
+  notes: ReportNote[];
+}
+
+/**
+ * One benchmark, from its first measurement to the stored report:
+ * 1. judge the measuring process against the baseline's runs of unchanged code;
+ * 2. confirm: a first run that clears the screening bar, or a new baseline, gets fresh-process
+ *    rounds, and the verdict (or the baseline) rests on every run;
+ * 3. profile (after the rounds, so it disturbs nothing, and before storing, so the stored
+ *    report names the profile);
+ * 4. persist the result, its processes and any new epoch in one transaction.
+ */
+export async function runPipeline(measurement: Measurement, request: PipelineRequest, run: CurrentRun): Promise<PerformanceReport> {
+  const environmentKey = measurement.environment.key;
+  const first = processFiguresOf(measurement);
+  const baseline = request.updateReason === undefined ? await run.findBaseline(request.name, environmentKey, request.mode, request.environmentMismatch) : undefined;
+  const epochReason = request.updateReason ?? (baseline === undefined && request.options.saveFirstBaseline ? 'first measurement' : undefined);
+  const evidence = await confirmStep(first, baseline, epochReason !== undefined, request);
+  const judgement = judgeProcesses(evidence.processes, baseline, environmentKey, request.settings);
+  const notes = [...judgement.notes, ...mismatchNotes(baseline, environmentKey), ...evidence.notes, ...foundingNotes(baseline, request, evidence)];
+  const report = buildReport(measurement, {
+    verdicts: judgement.verdicts,
+    ...(request.updateReason === undefined ? {} : { status: 'baseline-updated' as const }),
+    baseline: judgement.baseline,
+    evidence: judgement.evidence,
+    processes: evidence.processes,
+    mode: request.mode,
+    notes,
+    metadata: request.options.metadata,
+    attempt: 1,
+    place: request.caller.place,
+    testFile: request.caller.testFile,
+    runId: run.id,
+    confidence: request.settings.confidence,
+  });
+  if (request.profile !== undefined && (request.options.profile === true || (request.options.profile === 'on-regression' && report.status === 'regression'))) {
+    await profileStep(report, request.profile);
+  }
+  await persistStep(report, measurement, epochReason, run);
+  return report;
+}
+
+/**
+ * The fresh-process rounds: for a new baseline always, for a judgement only when the first
+ * run clears the screening bar. Unflagged benchmarks cost nothing here.
+ */
+async function confirmStep(first: ProcessFigures, baseline: ReferenceRuns | undefined, isFounding: boolean, request: PipelineRequest): Promise<Evidence> {
+  const extra = request.settings.rounds - 1;
+  const isFlagged = !isFounding && baseline !== undefined && needsRounds(first, baseline, request.settings);
+  if (extra <= 0 || (!isFounding && !isFlagged)) return { processes: [first], notes: [] };
+  if (request.rounds === undefined) {
+    return {
+      processes: [first],
+      notes: [
+        {
+          code: 'rounds-unavailable',
+          message: `${isFounding ? 'the baseline' : 'this verdict'} rests on one process: perfguard cannot start a fresh one here (no Jest test file and no script to run again); run it under Jest with perfguard's reporter, or with perfguard test`,
+        },
+      ],
+    };
+  }
+  const jestDeadline = currentTestDeadline();
+  const outcome = await request.rounds.run({
+    name: request.name,
+    rounds: extra,
+    testFile: request.caller.testFile,
+    testName: request.caller.testName,
+    timeoutMs: request.roundTimeoutMs,
+    deadline: jestDeadline === undefined ? undefined : { at: jestDeadline.deadline, now: jestDeadline.now, timeoutMs: jestDeadline.timeoutMs },
+    expectedRoundMs: request.expectedRoundMs,
+  });
+  const why = isFounding ? 'to found the baseline' : `because the first run read ${describeFirst(first, baseline, request.settings)}`;
+  const notes: ReportNote[] = [
+    {
+      code: 'rounds',
+      message: `measured again in ${outcome.processes.length} of ${extra} fresh process(es) (${request.rounds.description}) ${why}, in ${(outcome.elapsedMs / 1000).toFixed(1)} s; the ${isFounding ? 'baseline' : 'verdict'} rests on all ${outcome.processes.length + 1} runs`,
+    },
+  ];
+  for (const failure of outcome.failures) notes.push({ code: 'rounds-unavailable', message: failure });
+  return { processes: [first, ...outcome.processes], notes };
+}
+
+function describeFirst(first: ProcessFigures, baseline: ReferenceRuns | undefined, settings: JudgeSettings): string {
+  const alone: ProcessJudgement = judgeProcesses([first], baseline, '', { ...settings, rounds: 1 });
+  const flagged = alone.verdicts.filter((verdict) => verdict.status !== 'no-baseline' && verdict.status !== 'pass' && verdict.status !== 'improved');
+  const shown = (flagged.length > 0 ? flagged : alone.verdicts.filter(isRegressionVerdict)).map(
+    (verdict) => `${verdict.metricType} ${formatFactor(verdict.regressionFactor)}`,
+  );
+  return shown.length > 0 ? shown.join(', ') : 'slower';
+}
+
+function mismatchNotes(baseline: ReferenceRuns | undefined, environmentKey: string): ReportNote[] {
+  if (baseline === undefined || baseline.epoch.environmentKey === environmentKey) return [];
+  return [
+    {
+      code: 'environment-mismatch',
+      message: `the baseline was measured on another environment (${baseline.epoch.environmentKey}; this one is ${environmentKey}): figures may differ for that reason alone`,
+    },
+  ];
+}
+
+function foundingNotes(baseline: ReferenceRuns | undefined, request: PipelineRequest, evidence: Evidence): ReportNote[] {
+  if (request.updateReason !== undefined || baseline !== undefined || !request.options.saveFirstBaseline) return [];
+  return [{ code: 'baseline-established', message: `no baseline yet: these ${evidence.processes.length} run(s) found it` }];
+}
+
+async function persistStep(report: PerformanceReport, measurement: Measurement, epochReason: string | undefined, run: CurrentRun): Promise<void> {
+  const resultId = randomUUID();
+  const createdAt = new Date().toISOString();
+  const epoch: BaselineEpoch | undefined =
+    epochReason === undefined ? undefined : await run.newEpoch(report.name, measurement.environment.key, report.mode, resultId, epochReason, createdAt);
+  await run.record(
+    {
+      id: resultId,
+      runId: run.id,
+      testName: report.name,
+      attempt: report.attempt,
+      createdAt,
+      status: report.status,
+      environmentKey: measurement.environment.key,
+      report,
+      samples: toStoredSamples(measurement),
+    },
+    epoch,
+  );
+}

@@ -1,0 +1,191 @@
+import {
+  type ConditionedRun,
+  DECISION_RULES,
+  DEFAULT_THRESHOLDS,
+  detectableFactor,
+  findRunGroups,
+  type JudgeRunsInput,
+  judgeRuns,
+  type RunConditions,
+  shouldConfirm,
+  UNKNOWN_CONDITIONS,
+} from '../../src/detector';
+import { createSeededRandom } from '../../src/stats/random';
+
+// Planted run centres: each value stands for one process's median per-call duration.
+let clock = Date.parse('2026-11-01T00:00:00Z');
+function at(): string {
+  clock += 60_000;
+  return new Date(clock).toISOString();
+}
+
+function run(value: number, options: { isFounding?: boolean; conditions?: Partial<RunConditions> } = {}): ConditionedRun {
+  return { value, at: at(), isFounding: options.isFounding ?? false, conditions: { ...UNKNOWN_CONDITIONS, ...options.conditions } };
+}
+
+/** `n` runs around `centre` with ±`spread` relative uniform wander between processes (seeded). */
+function runs(centre: number, n: number, seed: number, spread = 0.1, isFounding = false): ConditionedRun[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: n }, () => run(centre * (1 + spread * (random() - 0.5)), { isFounding }));
+}
+
+function judge(reference: ConditionedRun[], current: ConditionedRun[], extra: Partial<JudgeRunsInput> = {}) {
+  return judgeRuns({ metricType: 'duration', reference, current, thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3, ...extra });
+}
+
+describe('judgeRuns on planted run centres', () => {
+  const history = (): ConditionedRun[] => [...runs(0.001, 3, 1, 0.1, true), ...runs(0.001, 20, 2)];
+
+  it('passes unchanged code', () => {
+    const { verdict } = judge(history(), runs(0.001, 1, 3));
+    expect(verdict).toMatchObject({ status: 'pass', runs: { reference: 23, current: 1 } });
+  });
+
+  it('flags a 1.3x slowdown seen in four runs as a warning, with an interval around the factor', () => {
+    const { verdict } = judge(history(), runs(0.0013, 4, 4));
+    expect(verdict.status).toBe('warning');
+    expect(verdict.regressionFactor).toBeCloseTo(1.3, 1);
+    expect(verdict.factorInterval?.lower).toBeLessThan(verdict.regressionFactor ?? 0);
+    expect(verdict.factorInterval?.upper).toBeGreaterThan(verdict.regressionFactor ?? 0);
+    expect(verdict.confidence).toBeGreaterThan(0.99);
+  });
+
+  it('calls a 1.6x slowdown critical', () => {
+    expect(judge(history(), runs(0.0016, 4, 5)).verdict.status).toBe('critical');
+  });
+
+  it('says a slowdown of one run against one founding run cannot be judged yet, and asks for rounds', () => {
+    const reference = [run(0.001, { isFounding: true })];
+    const input = { reference, current: [run(0.0016)] };
+    const { verdict } = judge(input.reference, input.current);
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'history', confidence: null });
+    expect(shouldConfirm({ metricType: 'duration', ...input, thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(true);
+  });
+
+  it('judges one founding run against four consistent current runs by their own spread', () => {
+    const { verdict } = judge([run(0.001, { isFounding: true })], runs(0.0016, 4, 6, 0.02));
+    expect(verdict.status).toBe('critical');
+  });
+
+  it('holds back a 1.3x run that is within the wander of unchanged runs (±30 %)', () => {
+    const { verdict } = judge([...runs(0.001, 20, 7, 0.6)], [run(0.0013)]);
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'evidence' });
+  });
+
+  it('reports a clear speed-up as improved only with evidence', () => {
+    expect(judge(history(), runs(0.0006, 1, 8)).verdict.status).toBe('improved');
+    expect(judge([run(0.001, { isFounding: true })], [run(0.0006)]).verdict.status).toBe('pass');
+  });
+
+  it('honours a lowered warning threshold', () => {
+    const lowered = { ...DEFAULT_THRESHOLDS.duration, warning: 1.1, critical: 1.3 };
+    expect(judge(history(), runs(0.00115, 4, 9, 0.02), { thresholds: lowered }).verdict.status).toBe('warning');
+    expect(judge(history(), runs(0.00115, 4, 9, 0.02)).verdict.status).toBe('pass');
+  });
+
+  it('lets memory regress only past its absolute floor, on a linear scale', () => {
+    const memory = { ...DEFAULT_THRESHOLDS.memory };
+    const reference = [0.1, 0.12, 0.09, 0.11, 0.1].map((mb) => run(mb));
+    const small = judgeRuns({ metricType: 'memory', reference, current: [run(0.3), run(0.31)], thresholds: memory, confidence: 0.95, rounds: 0 });
+    expect(small.verdict).toMatchObject({ status: 'pass' });
+    expect(small.verdict.reason).toContain('floor');
+    const big = judgeRuns({ metricType: 'memory', reference, current: [run(2.1), run(2.2)], thresholds: memory, confidence: 0.95, rounds: 0 });
+    expect(big.verdict.status).toBe('critical');
+    expect(big.verdict.factorInterval).toBeNull();
+  });
+
+  it('withholds a slowdown the machine itself explains (integer reference loop)', () => {
+    const slowMachine = { conditions: { machineProbeNs: 1300 } };
+    const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 1000 } }));
+    const current = [run(0.00125, slowMachine), run(0.00126, slowMachine), run(0.00124, slowMachine), run(0.00125, slowMachine)];
+    const { verdict } = judge(reference, current);
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+    expect(verdict.machineFactor).toBeCloseTo(1.3, 5);
+  });
+
+  it('withholds a wall-time slowdown that preemption explains, but not code whose CPU time grew', () => {
+    const calm = { preemptedShare: 0, cpuTimePerCall: 0.001 };
+    const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, ...calm } }));
+    const preempted = (cpu: number): ConditionedRun[] => [1, 2, 3, 4].map(() => run(0.0016, { conditions: { preemptedShare: 0.5, cpuTimePerCall: cpu } }));
+    expect(judge(reference, preempted(0.00105)).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'contention' });
+    expect(judge(reference, preempted(0.0016)).verdict.status).toBe('critical');
+  });
+
+  it('keeps its rules in the documented order', () => {
+    expect(DECISION_RULES.map((rule) => rule.name)).toEqual(['bimodal', 'magnitude', 'history', 'evidence', 'machine', 'contention', 'regression']);
+  });
+});
+
+describe('judgeRuns on bimodal code', () => {
+  // Same code, two speeds per process: 2.4 µs in about a fifth of the processes, 9.8 µs in the rest, alternating.
+  function bimodalHistory(): ConditionedRun[] {
+    const random = createSeededRandom(11);
+    return Array.from({ length: 25 }, (_, i) => run((i % 5 === 2 ? 2.4e-6 : 9.8e-6) * (1 + 0.04 * (random() - 0.5)), { isFounding: i < 3 }));
+  }
+
+  it('finds the two speeds and how often each appears', () => {
+    const { reference } = judge(bimodalHistory(), [run(9.8e-6)]);
+    expect(reference?.groups.map((group) => [Math.exp(group.x), group.runs])).toEqual([
+      [expect.closeTo(2.4e-6, 7), 5],
+      [expect.closeTo(9.8e-6, 7), 20],
+    ]);
+  });
+
+  it('passes a run at either speed', () => {
+    expect(judge(bimodalHistory(), [run(2.45e-6)]).verdict.status).toBe('pass');
+    expect(judge(bimodalHistory(), [run(9.7e-6)]).verdict.status).toBe('pass');
+  });
+
+  it('flags a 1.6x slowdown seen from either speed, each run against the speed it matches', () => {
+    const current = [run(2.4e-6 * 1.6), run(9.8e-6 * 1.6), run(9.8e-6 * 1.6), run(9.8e-6 * 1.61)];
+    const { verdict } = judge(bimodalHistory(), current);
+    expect(verdict.status).toBe('critical');
+    expect(verdict.regressionFactor).toBeCloseTo(1.6, 1);
+  });
+
+  it('calls runs that disagree about the speed they slowed from inconclusive, naming the bimodality', () => {
+    const current = [run(2.4e-6 * 1.6), run(9.8e-6), run(9.7e-6), run(9.9e-6)];
+    expect(judge(bimodalHistory(), current).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+  });
+
+  it('sees a shift that does not alternate as one speed, not two', () => {
+    const shifted = [...runs(0.001, 6, 12, 0.02), ...runs(0.0016, 6, 13, 0.02)];
+    expect(findRunGroups(shifted.map((r) => ({ x: Math.log(r.value), at: r.at })))).toHaveLength(1);
+  });
+});
+
+describe('a baseline founded at a bad moment', () => {
+  it('is set aside once an accepted run since contradicts it, and the runs since become the reference', () => {
+    const reference = [...runs(0.008, 3, 14, 0.02, true), run(0.0048)];
+    const { verdict, reference: used } = judge(reference, [run(0.0049)]);
+    expect(used?.setAside).toEqual({ foundingValue: expect.closeTo(0.008, 4) as unknown, runsSince: 1, direction: 'faster' });
+    expect(verdict.status).toBe('pass');
+    expect(verdict.baselineValue).toBeCloseTo(0.0048, 5);
+  });
+
+  it('still catches a real slowdown measured from the runs since', () => {
+    const reference = [...runs(0.008, 3, 15, 0.02, true), run(0.0048)];
+    expect(judge(reference, runs(0.0078, 4, 16, 0.02)).verdict.status).toBe('critical');
+  });
+
+  it('is kept while the runs since agree with it', () => {
+    const reference = [...runs(0.001, 3, 17, 0.02, true), run(0.00101), run(0.00065)];
+    expect(judge(reference, [run(0.001)]).reference?.setAside).toBeNull();
+  });
+});
+
+describe('detectableFactor', () => {
+  it('grows with the spread between runs and shrinks with more runs', () => {
+    const tight = detectableFactor({ spread: { standardDeviation: 0.02, degreesOfFreedom: 20 }, referenceRuns: 21, currentRuns: 4, level: 0.95 });
+    const wide = detectableFactor({ spread: { standardDeviation: 0.15, degreesOfFreedom: 20 }, referenceRuns: 21, currentRuns: 4, level: 0.95 });
+    const wideOneRun = detectableFactor({ spread: { standardDeviation: 0.15, degreesOfFreedom: 20 }, referenceRuns: 21, currentRuns: 1, level: 0.95 });
+    expect(tight).toBeGreaterThan(1);
+    expect(tight).toBeLessThan(1.1);
+    expect(wide).toBeGreaterThan(1.2);
+    expect(wideOneRun).toBeGreaterThan(wide ?? 0);
+  });
+
+  it('is unknown without a spread', () => {
+    expect(detectableFactor({ spread: { standardDeviation: 0, degreesOfFreedom: 0 }, referenceRuns: 1, currentRuns: 4, level: 0.95 })).toBeNull();
+  });
+});
