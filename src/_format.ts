@@ -26,11 +26,9 @@ export function formatPercent(percent: number): string {
   return `${percent.toFixed(1)} %`;
 }
 
-/** A metric value in its readable unit. */
+/** A metric's verdict value in its readable unit: duration and CPU time per call in seconds, memory in MB. */
 export function formatMetric(metric: MetricType, value: number): string {
-  if (metric === 'duration') return formatDuration(value);
-  if (metric === 'memory') return formatMemory(value);
-  return formatPercent(value);
+  return metric === 'memory' ? formatMemory(value) : formatDuration(value);
 }
 
 /** A factor with its interval: `1.62x [1.55, 1.70]`. */

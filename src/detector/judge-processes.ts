@@ -42,7 +42,7 @@ type PickValue = (process: ProcessFigures) => number | null;
 const VALUE_OF: Record<MetricType, PickValue> = {
   duration: (process) => process.duration,
   memory: (process) => process.memory,
-  cpu: (process) => process.cpu,
+  cpu: (process) => process.cpuTimePerCall,
 };
 
 function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: PickValue): ConditionedRun[] {

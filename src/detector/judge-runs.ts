@@ -1,7 +1,8 @@
 import { medianOf } from '../stats';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
-import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
+import { compareRuns, detectableFactor, MEMBERSHIP_Z, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
+import { SPREAD_FLOOR } from './run-groups';
 import type { ConditionedRun, RunConditions } from './run-point';
 import type { MetricThresholds, MetricType } from './thresholds';
 import type { JudgedFields, MetricVerdict, RuleName } from './verdict';
@@ -76,19 +77,25 @@ function conditionFactor(context: RuleContext, pick: (conditions: RunConditions)
 }
 
 /**
- * Bimodal code: each run is judged against the speed it matches. When some runs read a
- * slowdown against their speed and others do not, the runs cannot tell a slowdown from the
- * code's other speed.
+ * Runs that disagree about the speed: some read a slowdown past the warning threshold while
+ * others sit inside the range of the speed they match. The same code then settles at several
+ * speeds in different processes (known from the reference, or seen among these runs
+ * themselves), and the runs cannot tell a slowdown from another of its speeds. A real slowdown
+ * moves every run.
  */
 const bimodalRule: DecisionRule = (context) => {
-  if (context.ref.groups.length < 2) return undefined;
+  if (!context.scale.isLog || context.current.length < 2) return undefined;
   const margin = Math.log(context.thresholds.warning);
-  const slower = context.comparison.deltas.filter((delta) => delta >= margin).length;
-  if (slower === 0 || slower === context.current.length) return undefined;
+  const { deltas, matched } = context.comparison;
+  const spread = Math.max(context.ref.spread.standardDeviation, SPREAD_FLOOR);
+  const slower = deltas.filter((delta) => delta >= margin).length;
+  const matching = deltas.filter((delta, i) => Math.abs(delta) <= MEMBERSHIP_Z * spread * Math.sqrt(1 + 1 / Math.max(matched[i]?.runs ?? 1, 1))).length;
+  if (slower === 0 || matching === 0) return undefined;
+  const speeds = context.ref.groups.length > 1 ? `this code settles at ${context.ref.groups.length} speeds` : 'the same code ran at clearly different speeds in different processes';
   return withheld(
     context,
     'bimodal',
-    `${slower} of ${context.current.length} runs read ≥ ${context.thresholds.warning}x against the speed they match, the others do not: this code settles at ${context.ref.groups.length} speeds, so the runs cannot tell a slowdown from its other speed`,
+    `${slower} of ${context.current.length} runs read ≥ ${context.thresholds.warning}x against the speed they match while ${matching} match it: ${speeds}, so the runs cannot tell a slowdown from another of its speeds`,
   );
 };
 

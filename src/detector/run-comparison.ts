@@ -30,7 +30,7 @@ function referenceVariance(runs: number): number {
 }
 
 /** z for the prediction bound that says a run could belong to a speed (about 99 %). */
-const MEMBERSHIP_Z = 2.5;
+export const MEMBERSHIP_Z = 2.5;
 
 /**
  * The speed a current run is judged against: the slowest one it could belong to (it is not

@@ -4,7 +4,7 @@
  * the process, not the sample, is the unit of evidence.
  */
 export interface RunPoint {
-  /** The run's centre in the metric's unit: median per-call duration (s), heap growth per call (MB) or CPU (%). */
+  /** The run's centre in the metric's unit: median per-call duration (s), heap growth per call (MB) or CPU time per call (s). */
   value: number;
   /** When the run was measured (ISO 8601), to tell a shift from speeds that alternate. */
   at: string;

@@ -1,7 +1,10 @@
 import { assertKnownOptions, describeValue } from '../_options';
 import { ConfigError } from '../errors';
 
-/** The metrics perfguard judges. */
+/**
+ * The metrics perfguard judges: `duration` (wall time per call), `memory` (heap growth per
+ * call) and `cpu` (CPU time of all threads per call).
+ */
 export type MetricType = 'duration' | 'memory' | 'cpu';
 
 /** Slowdown factors at which a metric's regression becomes a warning or critical. */
@@ -11,8 +14,8 @@ export interface MetricThresholds {
   /** Factor from which a regression is critical. */
   critical: number;
   /**
-   * Smallest absolute increase, in the metric's unit (MB for memory, percentage points for
-   * CPU, seconds for duration), that can count as a regression at all.
+   * Smallest absolute increase, in the metric's unit (MB for memory, seconds for duration and
+   * for CPU time per call), that can count as a regression at all.
    */
   minimumDelta: number;
 }
@@ -29,13 +32,14 @@ export type ThresholdOverrides = { [M in MetricType]?: Partial<MetricThresholds>
 
 /**
  * Defaults. Duration: warning 1.2x, critical 1.5x, no floor. Memory (heap growth per call):
- * 1.3x / 2x and at least 1 MB more, since small heap deltas swing wildly. CPU (percent of
- * wall time on the CPU): 1.25x / 1.5x and at least 10 points more.
+ * 1.3x / 2x and at least 1 MB more, since small heap deltas swing wildly. CPU (CPU time of all
+ * threads per call, which other processes taking the CPU do not inflate, unlike a share of
+ * wall time): 1.25x / 1.5x, no floor.
  */
 export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   duration: Object.freeze({ warning: 1.2, critical: 1.5, minimumDelta: 0 }),
   memory: Object.freeze({ warning: 1.3, critical: 2, minimumDelta: 1 }),
-  cpu: Object.freeze({ warning: 1.25, critical: 1.5, minimumDelta: 10 }),
+  cpu: Object.freeze({ warning: 1.25, critical: 1.5, minimumDelta: 0 }),
 });
 
 /** The metric names thresholds can be given for. */

@@ -27,7 +27,7 @@ export interface RunCounts {
 
 interface VerdictBase {
   metricType: MetricType;
-  /** Current centre, in the metric's unit: the median of the current runs' centres. */
+  /** Current centre, in the metric's unit (s for duration and CPU time per call, MB for memory): the geometric mean of the current runs' centres (their mean for memory). */
   currentValue: number;
   /** One sentence saying why. */
   reason: string;
@@ -94,7 +94,7 @@ export function isFailingSeverity(severity: Severity, failOn: FailOn): boolean {
 /** A metric that is slower than its reference with enough evidence. */
 export interface Regression {
   metricType: MetricType;
-  /** The reference the verdict used, in the metric's unit (s, MB, %): the median of the reference runs' centres. */
+  /** The reference the verdict used, in the metric's unit (s for duration and CPU time per call, MB for memory): the median of the reference runs' centres. */
   baselineValue: number;
   /** Current centre in the metric's unit (over all the current runs). */
   currentValue: number;

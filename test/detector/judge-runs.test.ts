@@ -148,6 +148,13 @@ describe('judgeRuns on bimodal code', () => {
     expect(judge(bimodalHistory(), current).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
+  it('calls runs of one-speed code that disagree this much inconclusive too, but not the ordinary spread of a real slowdown', () => {
+    const reference = [...runs(2.4e-6, 3, 18, 0.02, true), ...runs(2.4e-6, 4, 19, 0.02)];
+    expect(judge(reference, [run(9.8e-6), run(2.41e-6), run(9.7e-6)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    const noisy = [...runs(0.001, 20, 20, 0.2)];
+    expect(judge(noisy, [run(0.00135), run(0.00118), run(0.00129)]).verdict.status).toBe('warning');
+  });
+
   it('sees a shift that does not alternate as one speed, not two', () => {
     const shifted = [...runs(0.001, 6, 12, 0.02), ...runs(0.0016, 6, 13, 0.02)];
     expect(findRunGroups(shifted.map((r) => ({ x: Math.log(r.value), at: r.at })))).toHaveLength(1);

@@ -6,7 +6,7 @@ describe('resolveThresholds', () => {
     expect(resolveThresholds()).toEqual({
       duration: { warning: 1.2, critical: 1.5, minimumDelta: 0 },
       memory: { warning: 1.3, critical: 2, minimumDelta: 1 },
-      cpu: { warning: 1.25, critical: 1.5, minimumDelta: 10 },
+      cpu: { warning: 1.25, critical: 1.5, minimumDelta: 0 },
     });
   });
 

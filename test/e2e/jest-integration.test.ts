@@ -43,7 +43,7 @@ const PROJECT_FILES: Record<string, string> = {
       strict: true,
       esModuleInterop: true,
       skipLibCheck: false,
-      types: ['jest', 'node', 'perfguard/jest'],
+      types: ['jest', 'node'],
     },
   }),
   'perf/spin.ts': SPIN,
