@@ -385,6 +385,9 @@ export class SqliteStore {
     this.guard('merge into', () => {
       this.db.prepare('ATTACH DATABASE ? AS incoming').run(path.resolve(otherFile));
       try {
+        // Deferred, not immediate: BEGIN IMMEDIATE would take the write lock of the input too
+        // and hold up a run writing to it. Its first statement writes to main, so the lock
+        // on main is taken (waiting for other writers) before anything is read.
         this.db
           .transaction(() => {
             added.runs = this.db.prepare('INSERT OR IGNORE INTO main.runs SELECT * FROM incoming.runs').run().changes;
@@ -392,7 +395,7 @@ export class SqliteStore {
             this.db.prepare('INSERT OR IGNORE INTO main.result_data SELECT * FROM incoming.result_data').run();
             added.epochs = this.db.prepare('INSERT OR IGNORE INTO main.baselines SELECT * FROM incoming.baselines').run().changes;
           })
-          .immediate();
+          .deferred();
       } finally {
         this.db.prepare('DETACH DATABASE incoming').run();
       }
