@@ -60,7 +60,7 @@ function assertWalNotLost(file: string): void {
   if (frames === 0) return;
   const name = path.basename(file);
   throw new StoreError(
-    `The perfguard store ${file} has lost its write-ahead log: ${shmFile} records ${frames} committed page(s) that were only in ${walFile}, which is missing, so the newest results are not in ${name}. This happens when a store is copied without its -wal file while a process had it open. All three files were left untouched. Copy ${name}-wal from the original as well (copy a store only when no process has it open, or with \`perfguard merge copy.db ${name}\`). To use the store without those pages, delete ${shmFile}.`,
+    `The perfguard store ${file} has lost its write-ahead log: ${shmFile} records ${frames} committed page(s) that were only in ${walFile}, which is missing, so the newest results are not in ${name}. This happens when a store is copied without its -wal file while a process had it open. ${name} and ${name}-shm were left untouched. Copy ${name}-wal from the original as well (copy a store only when no process has it open, or with \`perfguard merge copy.db ${name}\`). To use the store without those pages, delete ${shmFile}.`,
   );
 }
 

@@ -121,7 +121,7 @@ describe('a store copied while a process had it open', () => {
     const copied = copy(store.location, path.join(tmp, 'copy'), ['', '-shm']);
     const before = storeFiles(copied);
     const lost = new RegExp(
-      `^The perfguard store ${copied} has lost its write-ahead log: ${copied}-shm records \\d+ committed page\\(s\\) that were only in ${copied}-wal, which is missing, so the newest results are not in perf\\.db\\..*Copy perf\\.db-wal from the original as well`,
+      `^The perfguard store ${copied} has lost its write-ahead log: ${copied}-shm records \\d+ committed page\\(s\\) that were only in ${copied}-wal, which is missing, so the newest results are not in perf\\.db\\. This happens when a store is copied without its -wal file while a process had it open\\. perf\\.db and perf\\.db-shm were left untouched\\. Copy perf\\.db-wal from the original as well \\(copy a store only when no process has it open, or with \`perfguard merge copy\\.db perf\\.db\`\\)\\. To use the store without those pages, delete ${copied}-shm\\.$`,
     );
     expect(() => SqliteStore.open(copied)).toThrow(lost);
     expect(() => SqliteStore.open(copied, { readonly: true })).toThrow(lost);
