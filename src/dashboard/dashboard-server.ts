@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { describeError } from '../errors';
+import { describeError, isStoreError } from '../errors';
 import { SqliteStore } from '../store';
+import { BadRequestError, decodeSegment, readCount } from './_query-params';
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -97,12 +98,20 @@ export class DashboardServer {
       if (url.pathname.startsWith('/api/')) this.handleApi(url, response);
       else this.handleStatic(url, response);
     } catch (error) {
+      this.answerError(url, response, error);
+    }
+  }
+
+  /** 400 for a malformed request; 503 when the store cannot be read (reopened next time); 500 for a bug. */
+  private answerError(url: URL, response: http.ServerResponse, error: unknown): void {
+    const status = error instanceof BadRequestError ? 400 : isStoreError(error) ? 503 : 500;
+    if (status !== 400) {
       this.store?.close();
       this.store = undefined;
-      const message = describeError(error).replace(/^\w*Error: /, '');
-      if (url.pathname.startsWith('/api/')) sendJson(response, 503, { error: message });
-      else send(response, 503, 'text/html; charset=utf-8', errorPage(message));
     }
+    const message = describeError(error).replace(/^\w*Error: /, '');
+    if (url.pathname.startsWith('/api/')) sendJson(response, status, { error: message });
+    else send(response, status, 'text/html; charset=utf-8', errorPage(message));
   }
 
   private handleStatic(url: URL, response: http.ServerResponse): void {
@@ -127,14 +136,14 @@ export class DashboardServer {
     if (route === 'overview' && parts.length === 1) {
       sendJson(response, 200, { generatedAt: new Date().toISOString(), tests: queries.overview(30) });
     } else if (route === 'tests' && parts.length === 2) {
-      const name = decodeURIComponent(parts[1] ?? '');
-      const points = queries.series(name, Number(url.searchParams.get('limit') ?? 500));
+      const name = decodeSegment(parts[1] ?? '', 'test name');
+      const points = queries.series(name, readCount(url, 'limit', 500));
       if (points.length === 0) sendJson(response, 404, { error: `no results for test '${name}'` });
       else sendJson(response, 200, { name, points, epochs: queries.epochs(name) });
     } else if (route === 'regressions' && parts.length === 1) {
-      sendJson(response, 200, { regressions: queries.regressions(Number(url.searchParams.get('limit') ?? 200)) });
+      sendJson(response, 200, { regressions: queries.regressions(readCount(url, 'limit', 200)) });
     } else if (route === 'coverage' && parts.length === 1) {
-      sendJson(response, 200, queries.coverage(Number(url.searchParams.get('stale') ?? this.options.staleRuns)));
+      sendJson(response, 200, queries.coverage(readCount(url, 'stale', this.options.staleRuns)));
     } else {
       sendJson(response, 404, { error: `unknown endpoint ${url.pathname}` });
     }

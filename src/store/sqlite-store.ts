@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database = require('better-sqlite3');
 import { StoreError } from '../errors';
 import type { BaselineEpoch, MeasuringMode, ResultRecord, RunRecord, StoredBaseline, StoredProcess } from '../types';
 import { DashboardQueries } from './_dashboard-queries';
+import { retryWhileBusy } from './_busy-retry';
 import { MIGRATIONS, SCHEMA_VERSION } from './_migrations';
+import { copySql, insertSql } from './_tables';
+import { BUSY_TIMEOUT_MS, explainStoreError, guardStoreWork } from './_store-errors';
+import { prepareLocation } from './_store-location';
 import {
   type BaselineRow,
   epochFromRow,
@@ -31,100 +35,44 @@ export interface OpenStoreOptions {
   readonly?: boolean;
 }
 
-/** How long a writer waits for another process's lock before giving up. @default 60000 */
-export const BUSY_TIMEOUT_MS = 60_000;
+export { BUSY_TIMEOUT_MS } from './_store-errors';
 
 /** Files up to this size get a full `PRAGMA quick_check` before the first write. */
 const QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
-const SQLITE_HEADER = 'SQLite format 3\u0000';
-
 /** Results with their report and samples. */
 const FULL_RESULTS = 'SELECT r.*, d.report_json, d.samples_json FROM results r JOIN result_data d ON d.result_id = r.id';
 
-const INSERT_RESULT = `INSERT OR IGNORE INTO results (id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key,
-    mode, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
-  VALUES (@id, @run_id, @test_name, @attempt, @created_at, @status, @verdict, @place, @environment_key,
-    @mode, @median_s, @p25_s, @p75_s, @memory_mb, @cpu_percent, @factor)`;
-const INSERT_PROCESS = `INSERT OR IGNORE INTO result_processes (result_id, idx, measured_at, duration_s, memory_mb, cpu_percent,
-    machine_probe_ns, memory_probe_ns, preempted_share, cpu_time_s)
-  VALUES (@result_id, @idx, @measured_at, @duration_s, @memory_mb, @cpu_percent, @machine_probe_ns, @memory_probe_ns, @preempted_share, @cpu_time_s)`;
-const INSERT_RESULT_DATA = 'INSERT OR IGNORE INTO result_data (result_id, report_json, samples_json) VALUES (@result_id, @report_json, @samples_json)';
-const INSERT_EPOCH = `INSERT OR IGNORE INTO baselines (id, test_name, environment_key, mode, created_at, git_commit, reason, created_by, result_id, is_deleted)
-  VALUES (@id, @test_name, @environment_key, @mode, @created_at, @git_commit, @reason, @created_by, @result_id, @is_deleted)`;
-const INSERT_RUN = `INSERT OR IGNORE INTO runs (id, started_at, ended_at, git_commit, git_branch, is_ci, environment_key, environment_json)
-  VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)`;
+const INSERT_RESULT = insertSql('results');
+const INSERT_PROCESS = insertSql('result_processes');
+const INSERT_RESULT_DATA = insertSql('result_data');
+const INSERT_EPOCH = insertSql('baselines');
+const INSERT_RUN = insertSql('runs');
 
 type FullResultRow = ResultRow & Omit<ResultDataRow, 'result_id'>;
 
-/** File-system errors that mean "this location cannot hold a store". */
-const FILE_SYSTEM_CODES = ['EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOTDIR', 'ENOSPC'];
+/**
+ * The schema version and the names of the tables, read by one statement so that both come
+ * from the same snapshot: read apart, another process's migration could commit in between
+ * and show its new tables beside the old version 0.
+ */
+const SCHEMA_STATE = `SELECT (SELECT user_version FROM pragma_user_version) AS version,
+  (SELECT json_group_array(name) FROM sqlite_master WHERE type = 'table') AS tables`;
 
-function sqliteCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-    ? (error as { code: string }).code
-    : '';
+/**
+ * Runs one step of opening a store: again while SQLite answers BUSY without waiting, until
+ * the busy timeout is spent (see _busy-retry.ts), then as a {@link StoreError} that names
+ * the file and the step.
+ */
+function openingStep<T>(file: string, action: string, work: () => T, busyTimeoutMs = BUSY_TIMEOUT_MS): T {
+  return guardStoreWork(file, action, () => retryWhileBusy(work, { budgetMs: busyTimeoutMs }), busyTimeoutMs);
 }
 
-function explain(file: string, action: string, error: unknown): StoreError {
-  const code = sqliteCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split('\n');
-  const detail = lines.length > 1 ? `${lines.slice(0, 2).join(' ')} …` : message;
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return new StoreError(
-      `The perfguard store ${file} is corrupt (${detail}); it was left untouched. Restore it from a backup or CI artifact, or move it aside to start a new store.`,
-      { cause: error },
-    );
-  }
-  if (code.startsWith('SQLITE_BUSY')) {
-    return new StoreError(
-      `The perfguard store ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s while trying to ${action}. Check for a stuck process holding it.`,
-      { cause: error },
-    );
-  }
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || FILE_SYSTEM_CODES.includes(code)) {
-    return new StoreError(
-      `Cannot ${action} the perfguard store ${file}: ${detail}. Make the location writable or point PERFGUARD_DB (or the store option) at a writable file.`,
-      { cause: error },
-    );
-  }
-  return new StoreError(`Could not ${action} the perfguard store ${file}: ${detail}`, { cause: error });
-}
-
-function assertSqliteFile(file: string): void {
-  const handle = fs.openSync(file, 'r');
-  try {
-    const header = Buffer.alloc(16);
-    const read = fs.readSync(handle, header, 0, 16, 0);
-    if (read === 0) return;
-    if (read < 16 || header.toString('latin1') !== SQLITE_HEADER) {
-      throw new StoreError(
-        `${file} is not a SQLite database, so it cannot be a perfguard store; it was left untouched. Point PERFGUARD_DB (or the store option) at another file, or move this one aside.`,
-      );
-    }
-  } finally {
-    fs.closeSync(handle);
-  }
-}
-
-function prepareLocation(file: string, readonly: boolean): boolean {
-  const exists = fs.existsSync(file);
-  if (exists) {
-    assertSqliteFile(file);
-    return true;
-  }
-  if (readonly) {
-    throw new StoreError(
-      `No perfguard store at ${file}. Run the performance tests first, or pass --db (or PERFGUARD_DB) with the path of an existing store.`,
-    );
-  }
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-  } catch (error) {
-    throw explain(file, 'create the folder of', error);
-  }
-  return false;
+function quickCheck(db: Database.Database, file: string): void {
+  if (fs.statSync(file).size > QUICK_CHECK_MAX_BYTES) return;
+  // Check before anything writes (the journal-mode switch rewrites header bytes).
+  const check = openingStep(file, 'check the integrity of', () => db.pragma('quick_check', { simple: true }));
+  if (check !== 'ok') throw explainStoreError(file, 'check the integrity of', Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' }), 0);
 }
 
 /**
@@ -137,6 +85,8 @@ export class SqliteStore {
   /** Absolute path of the file, or `:memory:`. */
   readonly location: string;
   private readonly db: SqliteHandle;
+  /** The handle's own busy timeout: how long a lock is waited for, and opening retried. */
+  private readonly busyTimeoutMs: number;
 
   /**
    * Wraps an open handle and brings its schema up to date (unless `readonly`).
@@ -145,13 +95,19 @@ export class SqliteStore {
   constructor(db: SqliteHandle, location = ':memory:', options: OpenStoreOptions = {}) {
     this.db = db;
     this.location = location;
-    const version = this.guard('read', () => this.readSchemaVersion());
+    this.busyTimeoutMs = Number(db.pragma('busy_timeout', { simple: true }));
+    const version = this.openingStep('read the schema version of', () => this.readSchemaVersion());
     if (version > SCHEMA_VERSION) {
       throw new StoreError(
         `The perfguard store ${location} has schema version ${version}, written by a newer perfguard (this one reads up to ${SCHEMA_VERSION}); it was left untouched. Upgrade perfguard, or point PERFGUARD_DB at another file.`,
       );
     }
     if (options.readonly === true) {
+      if (version === 0) {
+        throw new StoreError(
+          `The perfguard store ${location} is empty: a run is creating it right now, or one stopped before writing anything. Run the performance tests (or wait for the running ones to finish) and open it again.`,
+        );
+      }
       if (version < SCHEMA_VERSION) {
         throw new StoreError(
           `The perfguard store ${location} has the older schema version ${version}. Run the performance tests (or any writing perfguard command) once to upgrade it.`,
@@ -159,78 +115,80 @@ export class SqliteStore {
       }
       return;
     }
-    this.guard('prepare', () => this.prepareForWriting());
+    this.prepareForWriting(version);
   }
 
   /**
-   * Opens (creating when needed) the store file at `file`.
+   * Opens (creating when needed) the store file at `file`. Any number of processes may open,
+   * create and upgrade the same file at once.
    * @example const store = SqliteStore.open('baselines/perfguard.db');
    */
   static open(file: string, options: OpenStoreOptions = {}): SqliteStore {
     const location = path.resolve(file);
     const readonly = options.readonly === true;
     const isExistingFile = prepareLocation(location, readonly);
-    let db: Database.Database;
+    const db = guardStoreWork(location, readonly ? 'open' : 'open or create', () =>
+      new Database(location, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS }),
+    );
     try {
-      db = new Database(location, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
-    } catch (error) {
-      throw explain(location, readonly ? 'open' : 'open or create', error);
-    }
-    try {
-      if (isExistingFile && !readonly && fs.statSync(location).size <= QUICK_CHECK_MAX_BYTES) {
-        // Check before anything writes (the journal-mode switch rewrites header bytes).
-        const check = db.pragma('quick_check', { simple: true });
-        if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
-      }
+      if (isExistingFile && !readonly) quickCheck(db, location);
       return new SqliteStore(db, location, { readonly });
     } catch (error) {
       db.close();
-      throw error instanceof StoreError ? error : explain(location, 'open', error);
+      throw error instanceof StoreError ? error : explainStoreError(location, 'open', error, 0);
     }
   }
 
   private readSchemaVersion(): number {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    if (version === 0 && tables.length > 0) {
+    const state = this.db.prepare(SCHEMA_STATE).get() as { version: number; tables: string };
+    const tables = JSON.parse(state.tables) as string[];
+    if (state.version === 0 && tables.length > 0) {
       throw new StoreError(
-        `${this.location} is a SQLite database but not a perfguard store (it has tables ${tables.map((t) => t.name).join(', ')}); it was left untouched. Point PERFGUARD_DB at another file.`,
+        `${this.location} is a SQLite database but not a perfguard store (it has tables ${tables.join(', ')}); it was left untouched. Point PERFGUARD_DB at another file.`,
       );
     }
-    return version;
+    return state.version;
   }
 
-  private prepareForWriting(): void {
-    if (this.location !== ':memory:' && this.db.pragma('journal_mode', { simple: true }) !== 'wal') {
-      this.db.pragma('journal_mode = WAL');
+  private openingStep<T>(action: string, work: () => T): T {
+    return openingStep(this.location, action, work, this.busyTimeoutMs);
+  }
+
+  private prepareForWriting(versionSeen: number): void {
+    if (this.location !== ':memory:') {
+      this.openingStep('set WAL mode on', () => {
+        if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') this.db.pragma('journal_mode = WAL');
+      });
     }
     this.db.pragma('synchronous = NORMAL');
+    // An up-to-date store needs no write lock to open: one snapshot already showed it current.
+    if (versionSeen === SCHEMA_VERSION) {
+      this.db.pragma('foreign_keys = ON');
+      return;
+    }
     // Migrations rebuild tables, which SQLite allows only with foreign keys off (they cannot
     // be switched inside a transaction); every reference is checked before the commit.
     this.db.pragma('foreign_keys = OFF');
-    this.db
-      .transaction(() => {
-        // Re-read inside the write lock: another process may have migrated meanwhile.
-        const version = this.db.pragma('user_version', { simple: true }) as number;
-        for (let next = version; next < SCHEMA_VERSION; next++) this.db.exec(MIGRATIONS[next] ?? '');
-        if (version < SCHEMA_VERSION) {
-          const broken = this.db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new Error(`the migration to schema ${SCHEMA_VERSION} would break ${broken.length} reference(s)`);
-          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        }
-      })
-      .immediate();
+    this.openingStep('create or upgrade the tables of', () =>
+      this.db
+        .transaction(() => {
+          // Re-read inside the write lock: another process may have migrated meanwhile.
+          const version = this.db.pragma('user_version', { simple: true }) as number;
+          for (let next = version; next < SCHEMA_VERSION; next++) this.db.exec(MIGRATIONS[next] ?? '');
+          if (version < SCHEMA_VERSION) {
+            const broken = this.db.pragma('foreign_key_check') as unknown[];
+            if (broken.length > 0) throw new Error(`the migration to schema ${SCHEMA_VERSION} would break ${broken.length} reference(s)`);
+            this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+          }
+        })
+        .immediate(),
+    );
     this.db.pragma('foreign_keys = ON');
   }
 
-  /** Runs `work`, turning SQLite errors into a {@link StoreError} that names the file. */
+  /** Runs `work`, turning SQLite errors into a {@link StoreError} that names the file and says how long it waited. */
   private guard<T>(action: string, work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      throw explain(this.location, action, error);
-    }
+    return guardStoreWork(this.location, action, work, this.busyTimeoutMs);
   }
 
   private write(action: string, work: () => void): void {
@@ -449,14 +407,18 @@ export class SqliteStore {
     this.guard('merge into', () => {
       this.db.prepare('ATTACH DATABASE ? AS incoming').run(path.resolve(otherFile));
       try {
+        // Deferred, not immediate: BEGIN IMMEDIATE would take the write lock of the input too
+        // and hold up a run writing to it. Its first statement writes to main, so the lock
+        // on main is taken (waiting for other writers) before anything is read.
         this.db
           .transaction(() => {
-            added.runs = this.db.prepare('INSERT OR IGNORE INTO main.runs SELECT * FROM incoming.runs').run().changes;
-            added.results = this.db.prepare('INSERT OR IGNORE INTO main.results SELECT * FROM incoming.results').run().changes;
-            this.db.prepare('INSERT OR IGNORE INTO main.result_data SELECT * FROM incoming.result_data').run();
-            added.epochs = this.db.prepare('INSERT OR IGNORE INTO main.baselines SELECT * FROM incoming.baselines').run().changes;
+            added.runs = this.db.prepare(copySql('runs', 'incoming')).run().changes;
+            added.results = this.db.prepare(copySql('results', 'incoming')).run().changes;
+            this.db.prepare(copySql('result_data', 'incoming')).run();
+            this.db.prepare(copySql('result_processes', 'incoming')).run();
+            added.epochs = this.db.prepare(copySql('baselines', 'incoming')).run().changes;
           })
-          .immediate();
+          .deferred();
       } finally {
         this.db.prepare('DETACH DATABASE incoming').run();
       }

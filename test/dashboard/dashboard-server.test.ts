@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server';
 import { seedStore } from '../helpers/seeded-store';
+import { ensureBuilt, startWorker, waitForLine } from '../helpers/store-processes';
 
 interface Reply {
   status: number;
@@ -29,6 +30,7 @@ let tmp: string;
 let dashboard: RunningDashboard | undefined;
 
 beforeAll(async () => {
+  ensureBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-dashboard-'));
   await seedStore(path.join(tmp, 'perf.db'), [
     { steady: 2_000_000, slows_down: 3_000_000 },
@@ -109,5 +111,41 @@ describe('the dashboard server', () => {
     expect(page.body).toContain('is not a SQLite database');
     expect(page.body).not.toContain('<html>not a database</html>');
     expect(fs.readFileSync(corrupt, 'utf8')).toBe('<html>not a database</html>');
+  });
+
+  it.each([
+    ['/api/tests/slows_down?limit=abc', "query parameter 'limit' must be a whole number from 1 to 10000, received 'abc'"],
+    ['/api/tests/slows_down?limit=0', "query parameter 'limit' must be a whole number from 1 to 10000, received '0'"],
+    ['/api/tests/slows_down?limit=-5', "query parameter 'limit' must be a whole number from 1 to 10000, received '-5'"],
+    ['/api/tests/slows_down?limit=1.5', "query parameter 'limit' must be a whole number from 1 to 10000, received '1.5'"],
+    ['/api/regressions?limit=', "query parameter 'limit' must be a whole number from 1 to 10000, received ''"],
+    ['/api/regressions?limit=1e3', "query parameter 'limit' must be a whole number from 1 to 10000, received '1e3'"],
+    ['/api/coverage?stale=99999999999', "query parameter 'stale' must be a whole number from 1 to 10000, received '99999999999'"],
+    ['/api/tests/%E0%A4%A', "the test name in the path is not valid percent-encoding: '%E0%A4%A'"],
+  ])('answers %p with 400 and the reason, and keeps serving', async (rawPath, reason) => {
+    dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
+    const reply = await request(dashboard.url, rawPath);
+    expect({ status: reply.status, body: JSON.parse(reply.body) as unknown }).toEqual({ status: 400, body: { error: reason } });
+    expect((await request(dashboard.url, '/api/tests/slows_down?limit=1')).status).toBe(200);
+  });
+
+  it('serves a store while another process holds its write lock, showing only what was committed', async () => {
+    const locked = path.join(tmp, 'locked.db');
+    await seedStore(locked, [{ steady: 2_000_000 }]);
+    const holder = startWorker(['hold', locked]);
+    await waitForLine(holder.child, /^locked$/m);
+    try {
+      dashboard = await startDashboard({ dbPath: locked, port: 0 });
+      expect((await request(dashboard.url, '/')).status).toBe(200);
+      const overview = await request(dashboard.url, '/api/overview');
+      expect(overview.status).toBe(200);
+      expect((JSON.parse(overview.body) as { tests: { name: string }[] }).tests.map((t) => t.name)).toEqual(['steady']);
+      const coverage = await request(dashboard.url, '/api/coverage');
+      expect(coverage.status).toBe(200);
+      expect((JSON.parse(coverage.body) as { latestRunId: string }).latestRunId).not.toBe('uncommitted-run');
+    } finally {
+      holder.child.stdin?.end();
+    }
+    expect(await holder.exit).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
   });
 });

@@ -41,7 +41,9 @@ const PROJECT_FILES: Record<string, string> = {
       moduleResolution: 'node16',
       lib: ['ES2022', 'esnext.disposable'],
       strict: true,
-      esModuleInterop: true,
+      // No esModuleInterop and no perfguard/jest in types: perfguard's .d.ts must work for
+      // such a project, and the matchers' types arrive with the perfguard import.
+      esModuleInterop: false,
       skipLibCheck: false,
       types: ['jest', 'node'],
     },
