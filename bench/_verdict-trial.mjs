@@ -34,12 +34,12 @@ const tester = new PerformanceRegressionTester({ store: dbPath });
 const started = Date.now();
 const report = await tester.benchmark(fn, name);
 const elapsedMs = Date.now() - started;
-tester.close();
+await tester.close();
 if (readRoundRole(process.env) !== undefined) process.exit(0);
 
 const store = SqliteStore.open(dbPath, { readonly: true });
-const result = store.resultsOfTestInRun(report.runId, name).at(-1);
-store.close();
+const result = store.reads.resultsOfTestInRun(report.runId, name).at(-1);
+await store.close();
 const samples = result.samples;
 const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
 const rounds = report.notes.find((note) => note.code === 'rounds');

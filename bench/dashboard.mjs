@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
-const { SqliteStore, captureEnvironment } = require('../dist/index.js');
+const { SqliteStore, captureEnvironment } = require('../dist/internals.js');
 const { startDashboard } = require('../dist/dashboard/index.js');
 
 const TESTS = Number(process.env.BENCH_TESTS ?? 200);
@@ -45,7 +45,7 @@ function seed() {
       results.push(result);
       if (r % 50 === 0) epochs.push({ id: randomUUID(), testName: result.testName, environmentKey: environment.key, createdAt: result.createdAt, commit: run.commit, reason: 'seed', createdBy: 'bench', resultId: result.id, isDeleted: false });
     }
-    store.importRecords({ runs: [run], results, epochs });
+    store.writes.importRecords({ runs: [run], results, epochs });
   }
   store.close();
 }

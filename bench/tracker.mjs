@@ -7,7 +7,7 @@ import { Bench } from 'tinybench';
 import { measure as mitataMeasure } from 'mitata';
 
 const require = createRequire(import.meta.url);
-const { measureFunction, summarizeSamples } = require('../dist/index.js');
+const { measureFunction, summarizeSamples } = require('../dist/internals.js');
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 10);
 

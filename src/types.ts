@@ -1,4 +1,4 @@
-import type { MetricType, MetricVerdict, Outcome, Regression, ReportStatus, RuleName, Severity, VerdictStatus } from './detector';
+import type { MetricType, MetricVerdict, Outcome, Regression, ReportStatus, RuleName, Severity, Thresholds, VerdictStatus } from './detector';
 import type { Interval, SampleSummary, StabilityNote } from './stats';
 import type { EnvironmentFingerprint } from './tracker';
 
@@ -148,6 +148,8 @@ export interface PerformanceReport {
   processes: ProcessFigures[];
   /** What the duration verdict rests on; null without a baseline. */
   evidence: RunEvidence | null;
+  /** The thresholds the verdicts used (absent from reports stored before they were recorded). */
+  thresholds?: Thresholds;
   notes: ReportNote[];
   baseline: BaselineInfo | null;
   metadata: Record<string, unknown>;

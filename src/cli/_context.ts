@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { resolveStorePath, SqliteStore } from '../store';
+import { openStore as openStoreAt, type PerfguardStore, resolveStorePath } from '../store';
 
 /** A writable stream as the CLI needs it; tests pass string collectors. */
 export interface Output {
@@ -18,17 +18,17 @@ export interface CommandContext {
 export type ListFormat = 'table' | 'json';
 
 /** The store a command works on: `--db`, else PERFGUARD_DB, else baselines/perfguard.db. */
-export function openStore(context: CommandContext, db: string | undefined, readonly: boolean): SqliteStore {
-  return SqliteStore.open(resolveStorePath({ path: db, rootDir: context.cwd, env: context.env }), { readonly });
+export function openStore(context: CommandContext, db: string | undefined, readonly: boolean): Promise<PerfguardStore> {
+  return openStoreAt(resolveStorePath({ path: db, rootDir: context.cwd, env: context.env }), { readonly });
 }
 
 /** Runs `work` with a store that is closed afterwards. */
-export function withStore<T>(context: CommandContext, db: string | undefined, readonly: boolean, work: (store: SqliteStore) => T): T {
-  const store = openStore(context, db, readonly);
+export async function withStore<T>(context: CommandContext, db: string | undefined, readonly: boolean, work: (store: PerfguardStore) => Promise<T>): Promise<T> {
+  const store = await openStore(context, db, readonly);
   try {
-    return work(store);
+    return await work(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { DEFAULT_THRESHOLDS } from '../detector';
 import { describeError, isStoreError } from '../errors';
-import { SqliteStore } from '../store';
+import { openStore, type PerfguardStore, type SeriesPoint } from '../store';
 import { BadRequestError, decodeSegment, readCount } from './_query-params';
 
 /** Options of {@link startDashboard}. */
@@ -69,9 +70,18 @@ function errorPage(message: string): string {
 <p>Fix the store (or pass <code>--db</code> with the right file) and reload this page.</p></main></body></html>`;
 }
 
+/**
+ * The duration thresholds a test's chart draws: those its latest verdict used (a benchmark may
+ * set its own), else the defaults for results stored before thresholds were recorded.
+ */
+function thresholdsOf(points: readonly SeriesPoint[]): { warning: number; critical: number } {
+  const latest = [...points].reverse().find((point) => point.warning !== null && point.critical !== null);
+  return { warning: latest?.warning ?? DEFAULT_THRESHOLDS.duration.warning, critical: latest?.critical ?? DEFAULT_THRESHOLDS.duration.critical };
+}
+
 /** Serves the store's history read-only: the page, its JSON endpoints and a live feed. */
 export class DashboardServer {
-  private store: SqliteStore | undefined;
+  private store: Promise<PerfguardStore> | undefined;
   private readonly files = staticFiles();
   private readonly server: http.Server;
   private readonly streams = new Set<http.ServerResponse>();
@@ -83,9 +93,16 @@ export class DashboardServer {
   }
 
   /** The store, opened (read-only) on first need; an error names the problem. */
-  private openStore(): SqliteStore {
-    this.store ??= SqliteStore.open(this.options.dbPath, { readonly: true });
+  private openStore(): Promise<PerfguardStore> {
+    this.store ??= openStore(this.options.dbPath, { readonly: true });
     return this.store;
+  }
+
+  /** Forgets the store, so the next request opens it again (it may have been fixed meanwhile). */
+  private dropStore(): void {
+    const store = this.store;
+    this.store = undefined;
+    void store?.then((open) => open.close()).catch(() => undefined);
   }
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -94,59 +111,65 @@ export class DashboardServer {
       sendJson(response, 405, { error: 'the dashboard is read-only: only GET is served' });
       return;
     }
-    try {
-      if (url.pathname.startsWith('/api/')) this.handleApi(url, response);
-      else this.handleStatic(url, response);
-    } catch (error) {
-      this.answerError(url, response, error);
-    }
+    const answered = url.pathname.startsWith('/api/') ? this.handleApi(url, response) : this.handleStatic(url, response);
+    answered.catch((error: unknown) => this.answerError(url, response, error));
   }
 
   /** 400 for a malformed request; 503 when the store cannot be read (reopened next time); 500 for a bug. */
   private answerError(url: URL, response: http.ServerResponse, error: unknown): void {
     const status = error instanceof BadRequestError ? 400 : isStoreError(error) ? 503 : 500;
-    if (status !== 400) {
-      this.store?.close();
-      this.store = undefined;
-    }
+    if (status !== 400) this.dropStore();
     const message = describeError(error).replace(/^\w*Error: /, '');
     if (url.pathname.startsWith('/api/')) sendJson(response, status, { error: message });
     else send(response, status, 'text/html; charset=utf-8', errorPage(message));
   }
 
-  private handleStatic(url: URL, response: http.ServerResponse): void {
+  private async handleStatic(url: URL, response: http.ServerResponse): Promise<void> {
     const entry = this.files.get(url.pathname);
     if (entry === undefined) {
       send(response, 404, 'text/plain; charset=utf-8', 'Not found');
       return;
     }
-    if (url.pathname === '/') this.openStore();
+    if (url.pathname === '/') await this.openStore();
     send(response, 200, entry[1], fs.readFileSync(entry[0]));
   }
 
-  private handleApi(url: URL, response: http.ServerResponse): void {
+  private async handleApi(url: URL, response: http.ServerResponse): Promise<void> {
     const parts = url.pathname.split('/').slice(2);
     const route = parts[0] ?? '';
     if (route === 'events' && parts.length === 1) {
-      this.openStore();
+      await this.openStore();
       this.subscribe(response);
       return;
     }
-    const queries = this.openStore().dashboard();
+    const answer = await this.answerApi(route, parts, url);
+    if (answer === undefined) sendJson(response, 404, { error: `unknown endpoint ${url.pathname}` });
+    else sendJson(response, answer.status, answer.body);
+  }
+
+  /** The JSON answer of an endpoint, or undefined for none. Bad parameters throw a BadRequestError before the store is read. */
+  private async answerApi(route: string, parts: string[], url: URL): Promise<{ status: number; body: unknown } | undefined> {
     if (route === 'overview' && parts.length === 1) {
-      sendJson(response, 200, { generatedAt: new Date().toISOString(), tests: queries.overview(30) });
-    } else if (route === 'tests' && parts.length === 2) {
-      const name = decodeSegment(parts[1] ?? '', 'test name');
-      const points = queries.series(name, readCount(url, 'limit', 500));
-      if (points.length === 0) sendJson(response, 404, { error: `no results for test '${name}'` });
-      else sendJson(response, 200, { name, points, epochs: queries.epochs(name) });
-    } else if (route === 'regressions' && parts.length === 1) {
-      sendJson(response, 200, { regressions: queries.regressions(readCount(url, 'limit', 200)) });
-    } else if (route === 'coverage' && parts.length === 1) {
-      sendJson(response, 200, queries.coverage(readCount(url, 'stale', this.options.staleRuns)));
-    } else {
-      sendJson(response, 404, { error: `unknown endpoint ${url.pathname}` });
+      const queries = (await this.openStore()).dashboard();
+      return { status: 200, body: { generatedAt: new Date().toISOString(), tests: await queries.overview(30) } };
     }
+    if (route === 'tests' && parts.length === 2) {
+      const name = decodeSegment(parts[1] ?? '', 'test name');
+      const limit = readCount(url, 'limit', 500);
+      const queries = (await this.openStore()).dashboard();
+      const points = await queries.series(name, limit);
+      if (points.length === 0) return { status: 404, body: { error: `no results for test '${name}'` } };
+      return { status: 200, body: { name, points, epochs: await queries.epochs(name), thresholds: thresholdsOf(points) } };
+    }
+    if (route === 'regressions' && parts.length === 1) {
+      const limit = readCount(url, 'limit', 200);
+      return { status: 200, body: { regressions: await (await this.openStore()).dashboard().regressions(limit) } };
+    }
+    if (route === 'coverage' && parts.length === 1) {
+      const stale = readCount(url, 'stale', this.options.staleRuns);
+      return { status: 200, body: await (await this.openStore()).dashboard().coverage(stale) };
+    }
+    return undefined;
   }
 
   /** Server-sent events: `change` whenever new results are committed to the store. */
@@ -157,18 +180,17 @@ export class DashboardServer {
     response.on('close', () => this.streams.delete(response));
   }
 
-  private poll(): void {
+  private async poll(): Promise<void> {
     if (this.streams.size === 0) return;
     try {
-      const marker = this.openStore().dashboard().changeMarker();
+      const marker = await (await this.openStore()).dashboard().changeMarker();
       if (marker === this.lastMarker) return;
       const isFirst = this.lastMarker === '';
       this.lastMarker = marker;
       if (isFirst) return;
       for (const stream of this.streams) stream.write(`event: change\ndata: ${JSON.stringify({ marker })}\n\n`);
     } catch {
-      this.store?.close();
-      this.store = undefined;
+      this.dropStore();
     }
   }
 
@@ -178,7 +200,7 @@ export class DashboardServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve());
     });
-    this.timer = setInterval(() => this.poll(), this.options.pollMs);
+    this.timer = setInterval(() => void this.poll(), this.options.pollMs);
     const address = this.server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -190,7 +212,7 @@ export class DashboardServer {
     for (const stream of this.streams) stream.end();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.store?.close();
+    this.dropStore();
   }
 }
 

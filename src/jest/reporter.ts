@@ -5,7 +5,7 @@ import { assertKnownOptions, expectOneOf } from '../_options';
 import { JEST_COMMAND_ENV, jestCommandOfThisProcess, writeLaunchState } from '../_launch';
 import { publishRun, runFailure, type RunSummary, summarizeRun } from '../report';
 import { createRunRecord } from '../runner';
-import { resolveStorePath, SqliteStore } from '../store';
+import { openStore, resolveStorePath } from '../store';
 
 /** Options of the perfguard Jest reporter: `reporters: ['default', ['perfguard/reporter', { … }]]`. */
 export interface PerfguardReporterOptions {
@@ -69,14 +69,14 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
     return runId;
   }
 
-  onRunStart(): void {
+  async onRunStart(): Promise<void> {
     this.lastError = undefined;
     this.windows.clear();
-    const store = SqliteStore.open(this.storePath);
+    const store = await openStore(this.storePath);
     try {
-      store.ensureRun(createRunRecord(this.runId, this.rootDir));
+      await store.ensureRun(createRunRecord(this.runId, this.rootDir));
     } finally {
-      store.close();
+      await store.close();
     }
   }
 
@@ -90,24 +90,23 @@ export default class PerfguardReporter implements Pick<Reporter, 'onRunStart' | 
   }
 
   async onRunComplete(_contexts: Set<TestContext>, _results: AggregatedResult): Promise<void> {
-    const summary = this.summarize();
+    const summary = await this.summarize();
     if (summary.reports.length === 0 || this.isLaunched) return;
     publishRun(summary, { outputDir: this.outputDir, rootDir: this.rootDir, write: (text) => process.stderr.write(text), env: process.env });
     const failure = runFailure(summary, this.failOn);
     this.lastError = failure === undefined ? undefined : new Error(failure);
     // Jest turns a reporter's error into the exit code without printing it: say why here.
     if (failure !== undefined) process.stderr.write(`${failure}\n`);
-    await Promise.resolve();
   }
 
-  private summarize(): RunSummary {
-    const store = SqliteStore.open(this.storePath);
+  private async summarize(): Promise<RunSummary> {
+    const store = await openStore(this.storePath);
     try {
-      store.endRun(this.runId, new Date().toISOString());
-      const reports = store.resultsOfRun(this.runId).map((result) => result.report);
-      return summarizeRun(store.getRun(this.runId) ?? null, reports, this.parallelNotes(reports.map((r) => r.testFile)));
+      await store.endRun(this.runId, new Date().toISOString());
+      const reports = (await store.resultsOfRun(this.runId)).map((result) => result.report);
+      return summarizeRun((await store.getRun(this.runId)) ?? null, reports, this.parallelNotes(reports.map((r) => r.testFile)));
     } finally {
-      store.close();
+      await store.close();
     }
   }
 

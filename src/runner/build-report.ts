@@ -1,5 +1,5 @@
 import { max, mean, median, sampleStandardDeviation } from 'simple-statistics';
-import { type MetricVerdict, regressionsOf, reportStatusOf } from '../detector';
+import { type MetricVerdict, regressionsOf, reportStatusOf, type Thresholds } from '../detector';
 import { assessStability, createSeededRandom, summarizeSamples } from '../stats';
 import type { Measurement } from '../tracker';
 import type {
@@ -91,6 +91,8 @@ export interface ReportContext {
   /** Every process behind the verdict, the measuring one first. */
   processes: ProcessFigures[];
   mode: MeasuringMode;
+  /** The thresholds the verdicts used. */
+  thresholds?: Thresholds;
   notes: ReportNote[];
   metadata: Record<string, unknown>;
   attempt: number;
@@ -117,6 +119,7 @@ export function buildReport(measurement: Measurement, context: ReportContext): P
     verdicts: context.verdicts,
     processes: context.processes,
     evidence: context.evidence,
+    ...(context.thresholds === undefined ? {} : { thresholds: context.thresholds }),
     notes: [...stabilityNotesOf(measurement, duration), ...context.notes],
     baseline: context.baseline,
     metadata: context.metadata,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DuplicateNameError } from '../errors';
-import type { SqliteStore } from '../store';
+import type { PerfguardStore } from '../store';
 import type { BaselineEpoch, MeasuringMode, ResultRecord } from '../types';
 import type { CallerPlace } from './_caller';
 import { REFERENCE_WINDOW, type ReferenceRuns } from '../detector';
@@ -19,7 +19,7 @@ export class CurrentRun {
   private isStarted = false;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: PerfguardStore,
     /** The run id results are stored under. */
     readonly id: string,
     private readonly rootDir: string,
@@ -29,15 +29,13 @@ export class CurrentRun {
   /** Records the run, once. */
   async start(): Promise<void> {
     if (this.isStarted) return;
-    this.store.ensureRun(createRunRecord(this.id, this.rootDir, this.env));
+    await this.store.ensureRun(createRunRecord(this.id, this.rootDir, this.env));
     this.isStarted = true;
-    await Promise.resolve();
   }
 
   /** Refuses a benchmark name already measured from another place in this run. */
   async assertNameFree(name: string, caller: CallerPlace): Promise<void> {
-    await Promise.resolve();
-    const other = this.store.placesOfTestInRun(this.id, name).find((place) => place !== caller.place);
+    const other = (await this.store.placesOfTestInRun(this.id, name)).find((place) => place !== caller.place);
     if (other !== undefined) {
       throw new DuplicateNameError(
         `benchmark name '${name}' is used twice in this run: at ${other} and at ${caller.place}. Give each benchmark its own name.`,
@@ -50,23 +48,20 @@ export class CurrentRun {
    * one from another environment only in `compare` mode. Undefined when there is none.
    */
   async findBaseline(name: string, environmentKey: string, mode: MeasuringMode, mismatch: EnvironmentMismatchMode): Promise<ReferenceRuns | undefined> {
-    await Promise.resolve();
-    const stored = this.store.currentBaseline(name, environmentKey, mode);
+    const stored = await this.store.currentBaseline(name, environmentKey, mode);
     if (stored === undefined) return undefined;
     if (stored.epoch.environmentKey !== environmentKey && mismatch === 'skip') return undefined;
-    return { epoch: stored.epoch, processes: this.store.referenceProcesses(stored.epoch, REFERENCE_WINDOW) };
+    return { epoch: stored.epoch, processes: await this.store.referenceProcesses(stored.epoch, REFERENCE_WINDOW) };
   }
 
   /** Stores a result and, in the same transaction, the epoch founded on it. */
   async record(result: ResultRecord, epoch?: BaselineEpoch): Promise<void> {
-    await Promise.resolve();
-    this.store.insertResult(result, epoch);
+    await this.store.insertResult(result, epoch);
   }
 
   /** A new baseline epoch founded on `resultId`, created at `createdAt` (the result's own time). */
   async newEpoch(name: string, environmentKey: string, mode: MeasuringMode, resultId: string, reason: string, createdAt: string): Promise<BaselineEpoch> {
-    await Promise.resolve();
-    const run = this.store.getRun(this.id);
+    const run = await this.store.getRun(this.id);
     return {
       id: randomUUID(),
       testName: name,

@@ -3,7 +3,7 @@ import { assertKnownOptions, describeValue, expectConfidence, expectName, expect
 import { REFERENCE_WINDOW, resolveThresholds, type ThresholdOverrides, type Thresholds, validateThresholds } from '../detector';
 import { ConfigError } from '../errors';
 import { DEFAULT_CONFIDENCE_LEVEL } from '../stats';
-import { resolveStorePath, SqliteStore } from '../store';
+import { type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
 import { captureEnvironment } from '../tracker';
 import type { MeasuringMode, ProcessFigures, StoredBaseline, StoredProcess } from '../types';
 import type { EnvironmentMismatchMode } from './current-run';
@@ -140,11 +140,21 @@ export class PerformanceRegressionDetector {
    */
   getBaseline(testName: string, environmentKey: string = captureEnvironment().key, mode: MeasuringMode = 'time'): Baseline | undefined {
     expectName(testName, 'testName', 'Pass the name the benchmark was stored under.');
-    const store = this.openStore();
-    const stored = store.currentBaseline(testName, environmentKey, mode);
+    const { reads } = this.openStore();
+    const stored = reads.currentBaseline(testName, environmentKey, mode);
     if (stored === undefined) return undefined;
     if (stored.epoch.environmentKey !== environmentKey && this.environmentMismatch === 'skip') return undefined;
-    return baselineFigures(testName, stored, store.referenceProcesses(stored.epoch, REFERENCE_WINDOW));
+    return baselineFigures(testName, stored, reads.referenceProcesses(stored.epoch, REFERENCE_WINDOW));
+  }
+
+  /** Like {@link getBaseline}, through the asynchronous store interface that every backend implements. */
+  async loadBaseline(testName: string, environmentKey: string = captureEnvironment().key, mode: MeasuringMode = 'time'): Promise<Baseline | undefined> {
+    expectName(testName, 'testName', 'Pass the name the benchmark was stored under.');
+    const store: PerfguardStore = this.openStore();
+    const stored = await store.currentBaseline(testName, environmentKey, mode);
+    if (stored === undefined) return undefined;
+    if (stored.epoch.environmentKey !== environmentKey && this.environmentMismatch === 'skip') return undefined;
+    return baselineFigures(testName, stored, await store.referenceProcesses(stored.epoch, REFERENCE_WINDOW));
   }
 
   /**
@@ -161,10 +171,10 @@ export class PerformanceRegressionDetector {
   }
 
   /** Closes the store if this detector opened it. */
-  close(): void {
-    if (this.ownsStore) {
-      this.store?.close();
-      this.store = undefined;
-    }
+  async close(): Promise<void> {
+    const store = this.store;
+    if (!this.ownsStore || store === undefined) return;
+    this.store = undefined;
+    await store.close();
   }
 }

@@ -275,10 +275,11 @@ export class PerformanceRegressionTester {
   }
 
   /** Closes the store if this tester opened it, and its detector's. */
-  close(): void {
-    if (this.store !== undefined && !(this.storeOption instanceof SqliteStore)) this.store.close();
+  async close(): Promise<void> {
+    const store = this.store;
     this.store = undefined;
     this.run = undefined;
-    this.detector.close();
+    if (store !== undefined && !(this.storeOption instanceof SqliteStore)) await store.close();
+    await this.detector.close();
   }
 }

@@ -64,6 +64,7 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
     evidence: judgement.evidence,
     processes: evidence.processes,
     mode: request.mode,
+    thresholds: request.settings.thresholds,
     notes,
     metadata: request.options.metadata,
     attempt: 1,

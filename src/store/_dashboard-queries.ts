@@ -1,77 +1,6 @@
-import type { SqliteHandle } from './sqlite-store';
-
-/** One test on the overview: its latest figures and a sparkline of recent medians. */
-export interface OverviewRow {
-  name: string;
-  latestMedian: number;
-  latestStatus: string;
-  latestFactor: number | null;
-  latestAt: string;
-  branch: string | null;
-  environmentKey: string;
-  /** Medians of the most recent results, oldest first. */
-  sparkline: number[];
-  baselineSince: string | null;
-}
-
-/** One point of a test's time series. */
-export interface SeriesPoint {
-  runId: string;
-  date: string;
-  commit: string | null;
-  branch: string | null;
-  attempt: number;
-  median: number;
-  p25: number;
-  p75: number;
-  memory: number;
-  cpu: number;
-  status: string;
-  factor: number | null;
-  environmentKey: string;
-}
-
-/** A regression in the history. */
-export interface RegressionRow {
-  name: string;
-  date: string;
-  commit: string | null;
-  branch: string | null;
-  factor: number | null;
-  median: number;
-  severity: string;
-}
-
-/** A baseline epoch as the dashboard draws it. */
-export interface EpochPoint {
-  createdAt: string;
-  commit: string | null;
-  reason: string | null;
-  environmentKey: string;
-  isDeleted: boolean;
-  median: number | null;
-}
-
-/** Which tests are covered by what. */
-export interface CoverageReport {
-  latestRunId: string | null;
-  testsInLatestRun: string[];
-  withBaseline: string[];
-  withoutBaseline: string[];
-  /** Baselines whose test has not run in the last `staleRuns` runs. */
-  staleBaselines: { name: string; lastRunAt: string | null; runsSince: number }[];
-  /** Tests whose latest result ran on another environment than their baseline. */
-  environmentMismatches: { name: string; resultEnvironment: string; baselineEnvironment: string }[];
-}
-
-/** A result is final unless a later attempt of the same test in the same run exists (index lookup). */
-const IS_FINAL = 'NOT EXISTS (SELECT 1 FROM results y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt)';
-
-const CURRENT_EPOCHS = `
-  SELECT b.* FROM baselines b
-  WHERE b.rowid = (SELECT y.rowid FROM baselines y WHERE y.test_name = b.test_name AND y.environment_key = b.environment_key
-                   ORDER BY y.created_at DESC, y.rowid DESC LIMIT 1)
-    AND b.is_deleted = 0`;
+import type { SqliteHandle } from './_sqlite-schema';
+import type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoint } from './dashboard-types';
+import type { DashboardReader } from './perfguard-store';
 
 const LATEST_RUNS = 'SELECT id FROM runs WHERE EXISTS (SELECT 1 FROM results WHERE run_id = runs.id) ORDER BY started_at DESC, rowid DESC LIMIT ?';
 
@@ -85,32 +14,32 @@ interface RecentRow {
   created_at: string;
   environment_key: string;
   branch: string | null;
+  detectable: number | null;
 }
 
 /**
  * SQL behind the dashboard, kept apart from the store's write path. Every query walks an
- * index over the narrow `results` table, never the reports: a store of 100,000 results
- * answers in milliseconds (see README, "The dashboard").
+ * index over the narrow `results` table, never the reports, and reads "the final attempt" and
+ * "the current baseline" from the schema's two views, their one definition.
  */
-export class DashboardQueries {
+export class DashboardQueries implements DashboardReader {
   constructor(
     private readonly db: SqliteHandle,
     private readonly read: Read,
   ) {}
 
-  /** Every test's latest final result, with the medians of its last `sparkPoints` results. */
-  overview(sparkPoints: number): OverviewRow[] {
-    return this.read(() => {
+  overview(sparkPoints: number): Promise<OverviewRow[]> {
+    return this.answer(() => {
       const names = (this.db.prepare('SELECT DISTINCT test_name FROM results ORDER BY test_name').all() as { test_name: string }[]).map((row) => row.test_name);
       const since = new Map(
-        (this.db.prepare(`SELECT test_name, MAX(created_at) AS since FROM (${CURRENT_EPOCHS}) GROUP BY test_name`).all() as { test_name: string; since: string }[]).map(
+        (this.db.prepare('SELECT test_name, MAX(created_at) AS since FROM current_epochs WHERE is_deleted = 0 GROUP BY test_name').all() as { test_name: string; since: string }[]).map(
           (row) => [row.test_name, row.since],
         ),
       );
       const recent = this.db.prepare(
-        `SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, runs.git_branch AS branch
-         FROM results r JOIN runs ON runs.id = r.run_id
-         WHERE r.test_name = ? AND ${IS_FINAL} ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`,
+        `SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, r.detectable, runs.git_branch AS branch
+         FROM final_results r JOIN runs ON runs.id = r.run_id
+         WHERE r.test_name = ? ORDER BY r.created_at DESC LIMIT ?`,
       );
       return names.flatMap((name) => {
         const rows = recent.all(name, sparkPoints) as RecentRow[];
@@ -127,32 +56,33 @@ export class DashboardQueries {
             environmentKey: latest.environment_key,
             sparkline: rows.map((row) => row.median_s).reverse(),
             baselineSince: since.get(name) ?? null,
+            latestDetectable: latest.detectable,
           },
         ];
       });
     });
   }
 
-  /** A test's last `limit` final results, oldest first, with their runs' commit and branch. */
-  series(name: string, limit: number): SeriesPoint[] {
-    return this.read(() =>
-      this.db
-        .prepare(
-          `SELECT * FROM (
-             SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
-                    r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
-                    r.status, r.factor, r.environment_key AS environmentKey
-             FROM results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ? AND ${IS_FINAL}
-             ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?)
-           ORDER BY date`,
-        )
-        .all(name, limit) as SeriesPoint[],
+  series(name: string, limit: number): Promise<SeriesPoint[]> {
+    return this.answer(
+      () =>
+        this.db
+          .prepare(
+            `SELECT * FROM (
+               SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
+                      r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
+                      r.cpu_time_s AS cpuTimePerCall, r.status, r.factor, r.environment_key AS environmentKey, r.runs,
+                      r.warning, r.critical, r.detectable
+               FROM final_results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ?
+               ORDER BY r.created_at DESC LIMIT ?)
+             ORDER BY date`,
+          )
+          .all(name, limit) as SeriesPoint[],
     );
   }
 
-  /** A test's baseline epochs, oldest first. */
-  epochs(name: string): EpochPoint[] {
-    return this.read(() =>
+  epochs(name: string): Promise<EpochPoint[]> {
+    return this.answer(() =>
       (
         this.db
           .prepare(
@@ -165,34 +95,32 @@ export class DashboardQueries {
     );
   }
 
-  /** Final results that regressed, newest first. */
-  regressions(limit: number): RegressionRow[] {
-    return this.read(
+  regressions(limit: number): Promise<RegressionRow[]> {
+    return this.answer(
       () =>
         this.db
           .prepare(
             `SELECT r.test_name AS name, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.factor,
                     r.median_s AS median, r.verdict AS severity
-             FROM results r JOIN runs ON runs.id = r.run_id
-             WHERE r.verdict IN ('critical', 'warning') AND ${IS_FINAL} ORDER BY r.created_at DESC LIMIT ?`,
+             FROM final_results r JOIN runs ON runs.id = r.run_id
+             WHERE r.verdict IN ('critical', 'warning') ORDER BY r.created_at DESC LIMIT ?`,
           )
           .all(limit) as RegressionRow[],
     );
   }
 
-  /** What the latest run covered, and which baselines went stale. */
-  coverage(staleRuns: number): CoverageReport {
-    return this.read(() => {
+  coverage(staleRuns: number): Promise<CoverageReport> {
+    return this.answer(() => {
       const [latest] = this.db.prepare(LATEST_RUNS).all(1) as { id: string }[];
       const latestResults =
         latest === undefined
           ? []
-          : (this.db.prepare(`SELECT r.test_name, r.environment_key FROM results r WHERE r.run_id = ? AND ${IS_FINAL} ORDER BY r.test_name`).all(latest.id) as {
+          : (this.db.prepare('SELECT r.test_name, r.environment_key FROM final_results r WHERE r.run_id = ? ORDER BY r.test_name').all(latest.id) as {
               test_name: string;
               environment_key: string;
             }[]);
       const inLatest = latestResults.map((row) => row.test_name);
-      const epochs = this.db.prepare(`SELECT test_name, environment_key FROM (${CURRENT_EPOCHS})`).all() as { test_name: string; environment_key: string }[];
+      const epochs = this.db.prepare('SELECT test_name, environment_key FROM current_epochs WHERE is_deleted = 0').all() as { test_name: string; environment_key: string }[];
       const withBaseline = new Set(epochs.map((e) => e.test_name));
       return {
         latestRunId: latest?.id ?? null,
@@ -223,8 +151,16 @@ export class DashboardQueries {
       });
   }
 
-  /** Changes whenever another connection commits to the file (SQLite's data_version). */
-  changeMarker(): string {
-    return this.read(() => String(this.db.pragma('data_version', { simple: true })));
+  changeMarker(): Promise<string> {
+    return this.answer(() => String(this.db.pragma('data_version', { simple: true })));
+  }
+
+  /** SQLite answers at once; the interface is asynchronous for backends that cannot. */
+  private answer<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.read(work));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }

@@ -3,9 +3,18 @@
  * released entry: append a new one. They run with foreign keys off (SQLite's procedure for
  * rebuilding a table), and the store checks every reference before it commits them.
  */
-export const MIGRATIONS: readonly string[] = [
+/** One step of the schema. */
+export interface Migration {
+  /** What it does, for the migration result. */
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   // 1: runs, results with their reports and samples, baseline epochs.
-  `
+  {
+    name: 'runs, results with their reports and samples, baseline epochs',
+    sql: `
   CREATE TABLE runs (
     id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -51,9 +60,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX baselines_by_test ON baselines (test_name, environment_key, created_at);
   `,
+  },
   // 2: narrow results rows (verdict and place as columns) and reports and samples apart in
   // result_data, so that history and dashboard queries never read the reports.
-  `
+  {
+    name: 'narrow results rows; reports and samples apart in result_data',
+    sql: `
   CREATE TABLE result_data (
     result_id TEXT PRIMARY KEY REFERENCES results (id),
     report_json TEXT NOT NULL,
@@ -77,11 +89,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX results_by_run ON results (run_id, test_name, attempt);
   CREATE INDEX results_by_verdict ON results (verdict, created_at);
   `,
+  },
   // 3: the processes behind each result (the measuring process and its fresh-process rounds)
   // as rows, since runs are the unit of evidence; the measuring mode, since instruction counts
   // and times are never compared; and a CPU figure that may be unknown (a span too short for
   // the CPU clock), which needs the results table rebuilt. Old results become one process each.
-  `
+  {
+    name: 'the processes behind each result, the measuring mode, nullable CPU, the current-epoch and final-result views',
+    sql: `
   CREATE TABLE results_v3 (
     id TEXT PRIMARY KEY,
     run_id TEXT NOT NULL REFERENCES runs (id),
@@ -98,7 +113,12 @@ export const MIGRATIONS: readonly string[] = [
     p75_s REAL NOT NULL,
     memory_mb REAL NOT NULL,
     cpu_percent REAL,
-    factor REAL
+    factor REAL,
+    runs INTEGER NOT NULL DEFAULT 1,
+    cpu_time_s REAL,
+    warning REAL,
+    critical REAL,
+    detectable REAL
   );
   INSERT INTO results_v3 (id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
     SELECT id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor FROM results;
@@ -144,6 +164,7 @@ export const MIGRATIONS: readonly string[] = [
     SELECT r.* FROM results r
     WHERE NOT EXISTS (SELECT 1 FROM results y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt);
   `,
+  },
 ];
 
 /** Schema version this build of perfguard writes and reads. */

@@ -31,6 +31,15 @@ export interface ResultRow {
   cpu_percent: number | null;
   factor: number | null;
   mode: string;
+  /** Processes the verdict rests on. */
+  runs: number;
+  /** CPU time per call of the measuring process, in seconds. */
+  cpu_time_s: number | null;
+  /** The duration thresholds the verdict used. */
+  warning: number | null;
+  critical: number | null;
+  /** The detectable factor of the verdict. */
+  detectable: number | null;
 }
 
 /** A `result_data` row: the report and samples of one result. */
@@ -140,6 +149,11 @@ export function resultToRow(result: ResultRecord): ResultRow {
     cpu_percent: cpu.median,
     factor: factor === undefined || factor === null || !Number.isFinite(factor) ? null : factor,
     mode: modeOf(result.report.mode),
+    runs: Array.isArray(result.report.processes) ? Math.max(1, result.report.processes.length) : 1,
+    cpu_time_s: result.report.processes?.[0]?.cpuTimePerCall ?? null,
+    warning: result.report.thresholds?.duration.warning ?? null,
+    critical: result.report.thresholds?.duration.critical ?? null,
+    detectable: result.report.evidence?.detectableFactor ?? null,
   };
 }
 

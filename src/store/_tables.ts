@@ -21,6 +21,11 @@ export const TABLE_COLUMNS = {
     'memory_mb',
     'cpu_percent',
     'factor',
+    'runs',
+    'cpu_time_s',
+    'warning',
+    'critical',
+    'detectable',
   ],
   result_data: ['result_id', 'report_json', 'samples_json'],
   result_processes: [

@@ -165,7 +165,8 @@ export async function measureFunction<TInput = undefined>(
     isAsync: loop.isAsync,
     isGcAvailable: gc !== undefined,
     phaseCpuPercent,
-    cpu: cpuSpanOf(sum(loop.cpuNs), sum(loop.sampleNs), loop.sampledCalls),
+    // CPU time is the process's own; against a planted clock's time it means nothing.
+    cpu: resolved.clock === undefined ? cpuSpanOf(sum(loop.cpuNs), sum(loop.sampleNs), loop.sampledCalls) : cpuSpanOf(0, 0, 0),
     preemptedShare: loop.preemptions.length === 0 ? 0 : loop.preemptions.filter((count) => count > 0).length / loop.preemptions.length,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
     timerResolutionNs,

@@ -19,11 +19,12 @@ export function plantedRounds(centreOf: (name: string) => number, spread = 0.02,
         measuredAt: new Date().toISOString(),
         duration: centreOf(request.name) * (1 + spread * (random() - 0.5)),
         memory: 0.0001,
-        cpu: 99,
-        machineProbeNs: 20_000,
-        memoryProbeNs: 20_000,
+        // As the measuring process under a planted clock: no CPU figures, no reference loops.
+        cpu: null,
+        machineProbeNs: null,
+        memoryProbeNs: null,
         preemptedShare: 0,
-        cpuTimePerCall: centreOf(request.name) * 0.99,
+        cpuTimePerCall: null,
       }));
       return Promise.resolve({ processes, failures: [], elapsedMs: 1 });
     },

@@ -21,6 +21,6 @@ export async function seedStore(file: string, runs: Record<string, number>[], co
       roundRunner: plantedRounds((name) => (tests[name] ?? 0) / 1e9, 0.02, index + 1),
     });
     for (const [name, ns] of Object.entries(tests)) await tester.benchmark(plantedWork(clock, ns, seed++), name);
-    tester.close();
+    await tester.close();
   }
 }

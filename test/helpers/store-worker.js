@@ -41,10 +41,10 @@ function describeFailure(error) {
 function write(file, count, samples, stopFile) {
   const store = SqliteStore.open(file);
   const runId = `run-${process.pid}-${randomUUID()}`;
-  store.ensureRun(makeRun(runId));
+  store.writes.ensureRun(makeRun(runId));
   for (let i = 0; i < count && !(stopFile && fs.existsSync(stopFile)); i++) {
     const { result, epoch } = makeResultAndEpoch(runId, `test-${i % 5}`, samples);
-    store.insertResult(result, epoch);
+    store.writes.insertResult(result, epoch);
     process.stdout.write(`committed ${result.id}\n`);
   }
   store.close();
@@ -72,17 +72,17 @@ function waitUntil(startAt) {
 
 function serve() {
   const { PerformanceRegressionDetector } = require(dist);
-  process.on('message', ({ file, startAt, worker }) => {
+  process.on('message', async ({ file, startAt, worker }) => {
     waitUntil(startAt);
     try {
       const detector = new PerformanceRegressionDetector({ store: file });
       detector.getBaseline('shared', 'k');
-      detector.close();
+      await detector.close();
       const store = SqliteStore.open(file);
       const runId = `run-${worker}`;
-      store.ensureRun(makeRun(runId));
+      store.writes.ensureRun(makeRun(runId));
       const { result, epoch } = makeResultAndEpoch(runId, 'shared', 3);
-      store.insertResult(result, epoch);
+      store.writes.insertResult(result, epoch);
       store.close();
       process.send({ id: result.id });
     } catch (error) {

@@ -9,9 +9,9 @@ import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 function storeWithBaseline(name: string): SqliteStore {
   const store = new SqliteStore(new Database(':memory:'));
   const run = makeRun({ commit: 'cafe' });
-  store.ensureRun(run);
+  store.writes.ensureRun(run);
   const result = makeResult(run.id, name, { centreNs: 2_000_000 });
-  store.insertResult(result, makeEpoch(result, { commit: 'cafe', reason: 'release 1.2' }));
+  store.writes.insertResult(result, makeEpoch(result, { commit: 'cafe', reason: 'release 1.2' }));
   return store;
 }
 

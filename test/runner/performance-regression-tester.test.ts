@@ -47,9 +47,9 @@ describe('PerformanceRegressionTester.benchmark', () => {
     expect(report.duration.median).toBeCloseTo(0.002, 3);
     expect(report.processes).toHaveLength(3);
     expect(rounds.requests).toEqual([{ name: 'first', rounds: 2 }]);
-    const stored = store.currentBaseline('first');
+    const stored = store.reads.currentBaseline('first');
     expect(stored?.epoch.reason).toBe('first measurement');
-    expect(store.referenceProcesses(stored?.epoch ?? ({} as never), 30)).toHaveLength(3);
+    expect(store.reads.referenceProcesses(stored?.epoch ?? ({} as never), 30)).toHaveLength(3);
   });
 
   it('passes unchanged code without measuring it again', async () => {
@@ -75,7 +75,7 @@ describe('PerformanceRegressionTester.benchmark', () => {
     expect(report.processes).toHaveLength(3);
     expect(report.notes.find((note) => note.code === 'rounds')?.message).toMatch(/because the first run read duration 1\.6\dx/);
     expect(rounds.requests.at(-1)).toEqual({ name: 'slower', rounds: 2 });
-    expect(store.resultsOfTestInRun('run-2', 'slower')).toHaveLength(1);
+    expect(store.reads.resultsOfTestInRun('run-2', 'slower')).toHaveLength(1);
   });
 
   it('does not fail a slow first run that the fresh processes contradict', async () => {
@@ -115,7 +115,7 @@ describe('PerformanceRegressionTester.benchmark', () => {
     const report = await tester({ UPDATE_PERFORMANCE_BASELINE: 'yes', PERFGUARD_BASELINE_REASON: 'new algorithm' }).benchmark(plantedWork(clock, 3_200_000, 2), 'updated');
     expect(report.status).toBe('baseline-updated');
     expect(report.processes).toHaveLength(3);
-    expect(store.baselineEpochs('updated').map((epoch) => epoch.reason)).toEqual(['first measurement', 'new algorithm']);
+    expect(store.reads.baselineEpochs('updated').map((epoch) => epoch.reason)).toEqual(['first measurement', 'new algorithm']);
     const next = await tester().benchmark(plantedWork(clock, 3_200_000, 3), 'updated');
     expect(next.status).toBe('pass');
     expect(next.baseline?.runs).toBe(3);
@@ -142,8 +142,8 @@ describe('PerformanceRegressionTester.benchmark', () => {
         if (++calls > 30) throw new Error('broken');
       }, 'throws'),
     ).rejects.toThrow(MeasurementError);
-    expect(store.resultsOfTestInRun('run-1', 'throws')).toEqual([]);
-    expect(store.currentBaseline('throws')).toBeUndefined();
+    expect(store.reads.resultsOfTestInRun('run-1', 'throws')).toEqual([]);
+    expect(store.reads.currentBaseline('throws')).toBeUndefined();
   });
 
   it('refuses the same name from two places in one run, naming both', async () => {
@@ -185,9 +185,9 @@ describe('PerformanceRegressionTester.benchmark', () => {
   it('says plainly when the baseline comes from another environment, or skips it', async () => {
     const { store, clock, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'moved');
-    const stored = store.currentBaseline('moved');
-    store.addBaselineEpoch({ ...(stored?.epoch ?? ({} as never)), id: 'other-env', environmentKey: 'linux-arm64 node22 64x Graviton', createdAt: '2999-01-01T00:00:00.000Z' });
-    store.addBaselineEpoch({ ...(stored?.epoch ?? ({} as never)), id: 'ended-here', resultId: null, isDeleted: true, createdAt: '2999-01-02T00:00:00.000Z' });
+    const stored = store.reads.currentBaseline('moved');
+    store.writes.addBaselineEpoch({ ...(stored?.epoch ?? ({} as never)), id: 'other-env', environmentKey: 'linux-arm64 node22 64x Graviton', createdAt: '2999-01-01T00:00:00.000Z' });
+    store.writes.addBaselineEpoch({ ...(stored?.epoch ?? ({} as never)), id: 'ended-here', resultId: null, isDeleted: true, createdAt: '2999-01-02T00:00:00.000Z' });
     const compared = await tester().benchmark(plantedWork(clock, 2_000_000, 2), 'moved');
     expect(compared.notes.map((note) => note.code)).toContain('environment-mismatch');
     expect(compared.baseline?.isSameEnvironment).toBe(false);
@@ -247,7 +247,7 @@ describe('PerformanceRegressionTester inside a fresh-process round', () => {
       const handed = JSON.parse(fs.readFileSync(output, 'utf8')) as { name: string; process: { duration: number } };
       expect(handed.name).toBe('target');
       expect(handed.process.duration).toBeCloseTo(0.002, 3);
-      expect(store.counts()).toEqual({ runs: 0, results: 0, epochs: 0 });
+      expect(store.reads.counts()).toEqual({ runs: 0, results: 0, epochs: 0 });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -280,7 +280,7 @@ describe('PerformanceRegressionTester profiling and single runs', () => {
       expect(report.notes.map((note) => note.code)).toContain('profile-written');
       expect(inputs.every((input) => input !== undefined)).toBe(true);
       expect(order.slice(0, 2)).toEqual(['rounds', 'profile']);
-      expect(store.getResult(store.resultsOfRun('profiled')[0]?.id ?? '')?.report.profilePath).toBe(report.profilePath);
+      expect(store.reads.getResult(store.reads.resultsOfRun('profiled')[0]?.id ?? '')?.report.profilePath).toBe(report.profilePath);
     } finally {
       fs.rmSync(profileDir, { recursive: true, force: true });
     }
@@ -306,7 +306,7 @@ describe('PerformanceRegressionTester profiling and single runs', () => {
     const report = await instance.measure('function', () => clock.advance(7_000_000));
     expect(report.iterations).toBe(1);
     expect(report.duration.median).toBeCloseTo(0.007, 6);
-    expect(store.resultsOfTestInRun('run-1', 'block')[0]?.report.duration.median).toBeCloseTo(0.005, 6);
+    expect(store.reads.resultsOfTestInRun('run-1', 'block')[0]?.report.duration.median).toBeCloseTo(0.005, 6);
   });
 
   it("applies the tester's defaults to measure", async () => {
@@ -320,7 +320,7 @@ describe('PerformanceRegressionTester profiling and single runs', () => {
   it('records nothing when the measured function throws', async () => {
     const { store, tester } = setup();
     await expect(tester().measure('broken', () => Promise.reject(new Error('nope')))).rejects.toThrow(/measure 'broken': the measured code threw, so nothing was recorded: Error: nope/);
-    expect(store.resultsOfTestInRun('run-1', 'broken')).toEqual([]);
+    expect(store.reads.resultsOfTestInRun('run-1', 'broken')).toEqual([]);
   });
 
   it('judges a single run as a run: against the single runs since its baseline, confirmed in fresh processes', async () => {

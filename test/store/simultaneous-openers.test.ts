@@ -70,7 +70,7 @@ async function runRounds(rounds: number, name: string, prepare: (file: string) =
 function writeVersion1Store(file: string): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.exec(MIGRATIONS[0] ?? '');
+  db.exec(MIGRATIONS[0]?.sql ?? '');
   db.pragma('user_version = 1');
   db.close();
 }

@@ -34,8 +34,8 @@ describe('SqliteStore on a file', () => {
   it('creates the folder and the file on first open, in WAL mode', () => {
     const file = path.join(tmp, 'nested', 'deeper', 'perfguard.db');
     const store = SqliteStore.open(file);
-    store.ensureRun(makeRun());
-    store.close();
+    store.writes.ensureRun(makeRun());
+    void store.close();
     expect(fs.existsSync(file)).toBe(true);
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -47,12 +47,12 @@ describe('SqliteStore on a file', () => {
     const file = path.join(tmp, 'perfguard.db');
     const run = makeRun();
     const first = SqliteStore.open(file);
-    first.ensureRun(run);
-    first.insertResult(makeResult(run.id, 'kept'));
-    first.close();
+    first.writes.ensureRun(run);
+    first.writes.insertResult(makeResult(run.id, 'kept'));
+    void first.close();
     const second = SqliteStore.open(file, { readonly: true });
-    expect(second.resultsOfRun(run.id).map((r) => r.testName)).toEqual(['kept']);
-    second.close();
+    expect(second.reads.resultsOfRun(run.id).map((r) => r.testName)).toEqual(['kept']);
+    void second.close();
   });
 
   it('refuses a file that is not SQLite and leaves it byte for byte as it was', () => {
@@ -69,9 +69,9 @@ describe('SqliteStore on a file', () => {
     const file = path.join(tmp, 'perfguard.db');
     const store = SqliteStore.open(file);
     const run = makeRun();
-    store.ensureRun(run);
-    for (let i = 0; i < 40; i++) store.insertResult(makeResult(run.id, `test ${i}`, { seed: i }));
-    store.close();
+    store.writes.ensureRun(run);
+    for (let i = 0; i < 40; i++) store.writes.insertResult(makeResult(run.id, `test ${i}`, { seed: i }));
+    void store.close();
     const bytes = fs.readFileSync(file);
     // Keep the 100-byte header, scribble over the pages after it.
     for (let i = 4096; i < bytes.length; i += 7) bytes[i] = (i * 31) & 0xff;
@@ -100,7 +100,7 @@ describe('SqliteStore on a file', () => {
       const base = makeResult(run.id, 'slower');
       const critical = { ...base, status: 'regression' as const, report: { ...base.report, regressions: [{ ...fakeRegression, severity: 'critical' as const }] } };
       const db = new Database(file);
-      db.exec(MIGRATIONS[0] ?? '');
+      db.exec(MIGRATIONS[0]?.sql ?? '');
       db.pragma('user_version = 1');
       db.prepare('INSERT INTO runs VALUES (@id, @started_at, @ended_at, @git_commit, @git_branch, @is_ci, @environment_key, @environment_json)').run(runToRow(run));
       const insert = db.prepare(`INSERT INTO results (id, run_id, test_name, attempt, created_at, status, environment_key, median_s, p25_s, p75_s,
@@ -116,21 +116,27 @@ describe('SqliteStore on a file', () => {
       return { run, passed, critical };
     }
 
-    it('is upgraded in place on the first writing open, losing nothing', () => {
+    it('is upgraded in place on the first writing open, losing nothing', async () => {
       const file = path.join(tmp, 'perfguard.db');
       const { run, passed, critical } = writeVersion1Store(file);
       // Exactly what a store of the current schema reads back (samples are stored rounded).
       const fresh = memoryStore();
-      fresh.ensureRun(run);
-      for (const result of [passed, critical]) fresh.insertResult(result);
+      fresh.writes.ensureRun(run);
+      for (const result of [passed, critical]) fresh.writes.insertResult(result);
       const store = SqliteStore.open(file);
-      expect(store.getResult(passed.id)).toEqual(fresh.getResult(passed.id));
-      expect(store.getResult(critical.id)).toEqual(fresh.getResult(critical.id));
-      expect(store.getResult(critical.id)?.report).toEqual(critical.report);
-      expect(store.resultsOfRun(run.id).map((r) => r.testName)).toEqual(['kept', 'slower']);
-      expect(store.dashboard().regressions(10)).toEqual([expect.objectContaining({ name: 'slower', severity: 'critical' })]);
-      store.insertResult(makeResult(run.id, 'after the upgrade'));
-      store.close();
+      expect(store.reads.getResult(passed.id)).toEqual(fresh.reads.getResult(passed.id));
+      expect(store.reads.getResult(critical.id)).toEqual(fresh.reads.getResult(critical.id));
+      expect(store.reads.getResult(critical.id)?.report).toEqual(critical.report);
+      expect(store.reads.resultsOfRun(run.id).map((r) => r.testName)).toEqual(['kept', 'slower']);
+      expect(await store.dashboard().regressions(10)).toEqual([expect.objectContaining({ name: 'slower', severity: 'critical' })]);
+      // Migrations say what they did; each old result became one process of the run-level rule.
+      expect(store.migration).toEqual({ fromVersion: 1, toVersion: SCHEMA_VERSION, applied: [expect.objectContaining({ version: 2 }), expect.objectContaining({ version: 3 })] });
+      const epoch = { id: 'e', testName: 'kept', environmentKey: passed.environmentKey, createdAt: '2000-01-01T00:00:00.000Z', commit: null, reason: null, createdBy: null, resultId: passed.id, isDeleted: false };
+      expect(store.reads.referenceProcesses(epoch, 30)).toEqual([
+        expect.objectContaining({ resultId: passed.id, index: 0, isFounding: true, duration: passed.report.duration.median, memory: passed.report.memory.median }),
+      ]);
+      store.writes.insertResult(makeResult(run.id, 'after the upgrade'));
+      void store.close();
       const db = new Database(file, { readonly: true });
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect((db.prepare('SELECT place FROM results WHERE id = ?').get(passed.id) as { place: string }).place).toBe(passed.report.place);
@@ -175,16 +181,16 @@ describe('SqliteStore records', () => {
   it('keeps runs, results and their reports exactly', () => {
     const store = memoryStore();
     const run = makeRun({ commit: 'deadbeef', branch: 'feature/x', isCi: true });
-    store.ensureRun(run);
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
+    store.writes.ensureRun(run);
     const result = makeResult(run.id, 'json_parse');
-    store.insertResult(result);
-    expect(store.getRun(run.id)).toEqual(run);
-    const [stored] = store.resultsOfRun(run.id);
+    store.writes.insertResult(result);
+    expect(store.reads.getRun(run.id)).toEqual(run);
+    const [stored] = store.reads.resultsOfRun(run.id);
     expect(stored?.report).toEqual(result.report);
     expect(stored?.samples.durationNs).toHaveLength(50);
     expect(stored?.samples.durationNs[0]).toBeCloseTo(result.samples.durationNs[0] ?? 0, 2);
-    expect(store.latestRun()?.id).toBe(run.id);
+    expect(store.reads.latestRun()?.id).toBe(run.id);
   });
 
   it.each([
@@ -196,66 +202,66 @@ describe('SqliteStore records', () => {
   ])('stores and reads back the test name %p exactly', (name) => {
     const store = memoryStore();
     const run = makeRun();
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
     const result = makeResult(run.id, name);
-    store.insertResult(result, makeEpoch(result));
-    expect(store.resultsOfRun(run.id)[0]?.testName).toBe(name);
-    expect(store.currentBaseline(name)?.result.testName).toBe(name);
-    expect(store.listBaselines().map((entry) => entry.testName)).toEqual([name]);
+    store.writes.insertResult(result, makeEpoch(result));
+    expect(store.reads.resultsOfRun(run.id)[0]?.testName).toBe(name);
+    expect(store.reads.currentBaseline(name)?.result.testName).toBe(name);
+    expect(store.reads.listBaselines().map((entry) => entry.testName)).toEqual([name]);
   });
 
   it('makes the newest epoch the baseline and keeps the older ones', () => {
     const store = memoryStore();
     const run = makeRun();
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
     const old = makeResult(run.id, 'sort', { centreNs: 100 });
     const recent = makeResult(run.id, 'sort', { centreNs: 200 });
-    store.insertResult(old, makeEpoch(old, { createdAt: '2026-01-01T00:00:00.000Z' }));
-    store.insertResult(recent, makeEpoch(recent, { createdAt: '2026-02-01T00:00:00.000Z' }));
-    expect(store.currentBaseline('sort')?.result.id).toBe(recent.id);
-    expect(store.baselineEpochs('sort').map((epoch) => epoch.resultId)).toEqual([old.id, recent.id]);
+    store.writes.insertResult(old, makeEpoch(old, { createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.writes.insertResult(recent, makeEpoch(recent, { createdAt: '2026-02-01T00:00:00.000Z' }));
+    expect(store.reads.currentBaseline('sort')?.result.id).toBe(recent.id);
+    expect(store.reads.baselineEpochs('sort').map((epoch) => epoch.resultId)).toEqual([old.id, recent.id]);
   });
 
   it('ends a baseline with a deletion marker, keeping the history', () => {
     const store = memoryStore();
     const run = makeRun();
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
     const result = makeResult(run.id, 'gone');
-    store.insertResult(result, makeEpoch(result, { createdAt: '2026-01-01T00:00:00.000Z' }));
-    store.addBaselineEpoch(makeEpoch(result, { resultId: null, isDeleted: true, createdAt: '2026-01-02T00:00:00.000Z' }));
-    expect(store.currentBaseline('gone')).toBeUndefined();
-    expect(store.listBaselines()).toEqual([]);
-    expect(store.baselineEpochs('gone')).toHaveLength(2);
+    store.writes.insertResult(result, makeEpoch(result, { createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.writes.addBaselineEpoch(makeEpoch(result, { resultId: null, isDeleted: true, createdAt: '2026-01-02T00:00:00.000Z' }));
+    expect(store.reads.currentBaseline('gone')).toBeUndefined();
+    expect(store.reads.listBaselines()).toEqual([]);
+    expect(store.reads.baselineEpochs('gone')).toHaveLength(2);
   });
 
   it('prefers the baseline of the same environment, else falls back to another one', () => {
     const store = memoryStore();
     const run = makeRun();
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
     const here = makeResult(run.id, 'env');
     const there = makeResult(run.id, 'env');
-    store.insertResult(here, makeEpoch(here, { environmentKey: 'here', createdAt: '2026-01-01T00:00:00.000Z' }));
-    store.insertResult(there, makeEpoch(there, { environmentKey: 'there', createdAt: '2026-03-01T00:00:00.000Z' }));
-    expect(store.currentBaseline('env', 'here')?.epoch.environmentKey).toBe('here');
-    expect(store.currentBaseline('env', 'elsewhere')?.epoch.environmentKey).toBe('there');
+    store.writes.insertResult(here, makeEpoch(here, { environmentKey: 'here', createdAt: '2026-01-01T00:00:00.000Z' }));
+    store.writes.insertResult(there, makeEpoch(there, { environmentKey: 'there', createdAt: '2026-03-01T00:00:00.000Z' }));
+    expect(store.reads.currentBaseline('env', 'here')?.epoch.environmentKey).toBe('here');
+    expect(store.reads.currentBaseline('env', 'elsewhere')?.epoch.environmentKey).toBe('there');
   });
 
   it('lists where a test name was measured in a run', () => {
     const store = memoryStore();
     const run = makeRun();
-    store.ensureRun(run);
-    store.insertResult(makeResult(run.id, 'dup'));
-    expect(store.placesOfTestInRun(run.id, 'dup')).toEqual(['test/x.test.ts:1']);
-    expect(store.placesOfTestInRun(run.id, 'other')).toEqual([]);
+    store.writes.ensureRun(run);
+    store.writes.insertResult(makeResult(run.id, 'dup'));
+    expect(store.reads.placesOfTestInRun(run.id, 'dup')).toEqual(['test/x.test.ts:1']);
+    expect(store.reads.placesOfTestInRun(run.id, 'other')).toEqual([]);
   });
 
   it('gives a test history newest first with its runs', () => {
     const store = memoryStore();
     for (let i = 0; i < 3; i++) {
       const run = makeRun({ commit: `c${i}` });
-      store.ensureRun(run);
-      store.insertResult(makeResult(run.id, 'trend', { createdAt: `2026-0${i + 1}-01T00:00:00.000Z` }));
+      store.writes.ensureRun(run);
+      store.writes.insertResult(makeResult(run.id, 'trend', { createdAt: `2026-0${i + 1}-01T00:00:00.000Z` }));
     }
-    expect(store.testHistory('trend', 2).map((entry) => entry.run.commit)).toEqual(['c2', 'c1']);
+    expect(store.reads.testHistory('trend', 2).map((entry) => entry.run.commit)).toEqual(['c2', 'c1']);
   });
 });

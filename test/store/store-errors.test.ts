@@ -37,13 +37,13 @@ function thrownBy(work: () => unknown): StoreError {
 describe('store errors say what happened, to which file, how long it waited, and the fix', () => {
   it('reports a write that waited out the busy timeout behind another connection, with the real wait', () => {
     const file = path.join(tmp, 'perf.db');
-    SqliteStore.open(file).close();
+    void SqliteStore.open(file).close();
     const store = new SqliteStore(new Database(file, { timeout: SHORT_TIMEOUT_MS }), file);
     const run = makeRun();
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
     const holder = new Database(file);
     holder.exec('BEGIN IMMEDIATE');
-    const error = thrownBy(() => store.insertResult(makeResult(run.id, 'blocked')));
+    const error = thrownBy(() => store.writes.insertResult(makeResult(run.id, 'blocked')));
     expect(error.message).toMatch(
       new RegExp(
         `^The perfguard store ${file} stayed locked by another process for \\d+ ms while trying to store a result in the perfguard store \\(SQLITE_BUSY\\); perfguard waits up to 200 ms\\. .*Find it with \`fuser ${file}\`, end it, and run again\\.$`,
@@ -52,10 +52,10 @@ describe('store errors say what happened, to which file, how long it waited, and
     // SQLite's busy handler sleeps until the timeout has passed before it gives up.
     expect(reportedWaitMs(error.message)).toBeGreaterThanOrEqual(SHORT_TIMEOUT_MS * 0.9);
     holder.exec('ROLLBACK');
-    store.insertResult(makeResult(run.id, 'after the lock'));
-    expect(store.counts().results).toBe(1);
+    store.writes.insertResult(makeResult(run.id, 'after the lock'));
+    expect(store.reads.counts().results).toBe(1);
     holder.close();
-    store.close();
+    void store.close();
   });
 
   it('reports an opening step that stayed locked through every retry, naming the step', () => {

@@ -32,13 +32,13 @@ async function openAsUser(file: string, mode: 'write' | 'readonly'): Promise<{ c
 function writeStore(file: string, count: number): string[] {
   const store = SqliteStore.open(file);
   const run = makeRun();
-  store.ensureRun(run);
+  store.writes.ensureRun(run);
   const ids = Array.from({ length: count }, (_, i) => {
     const result = makeResult(run.id, `test ${i}`, { seed: i });
-    store.insertResult(result, makeEpoch(result));
+    store.writes.insertResult(result, makeEpoch(result));
     return result.id;
   });
-  store.close();
+  void store.close();
   return ids;
 }
 
@@ -101,10 +101,10 @@ describe('a store copied while a process had it open', () => {
     const ids = writeStore(file, 2);
     const store = SqliteStore.open(file);
     const run = makeRun();
-    store.ensureRun(run);
+    store.writes.ensureRun(run);
     for (let i = 0; i < 3; i++) {
       const result = makeResult(run.id, `late ${i}`, { seed: i });
-      store.insertResult(result, makeEpoch(result));
+      store.writes.insertResult(result, makeEpoch(result));
       ids.push(result.id);
     }
     return { store, ids };
@@ -116,7 +116,7 @@ describe('a store copied while a process had it open', () => {
     return path.join(to, 'perf.db');
   }
 
-  it('refuses a copy without its -wal file, says what is missing and how to recover, and changes none of its files', () => {
+  it('refuses a copy without its -wal file, says what is missing and how to recover, and changes none of its files', async () => {
     const { store, ids } = openStoreWithResultsInWal(path.join(tmp, 'perf.db'));
     const copied = copy(store.location, path.join(tmp, 'copy'), ['', '-shm']);
     const before = storeFiles(copied);
@@ -126,33 +126,33 @@ describe('a store copied while a process had it open', () => {
     expect(() => SqliteStore.open(copied)).toThrow(lost);
     expect(() => SqliteStore.open(copied, { readonly: true })).toThrow(lost);
     const target = SqliteStore.open(path.join(tmp, 'merged.db'));
-    expect(() => target.mergeFrom(copied)).toThrow(lost);
-    target.close();
+    await expect(target.mergeFrom(copied)).rejects.toThrow(lost);
+    void target.close();
     expect(storeFiles(copied)).toEqual(before);
 
     fs.copyFileSync(`${store.location}-wal`, `${copied}-wal`);
     const repaired = SqliteStore.open(copied, { readonly: true });
-    expect(repaired.counts().results).toBe(ids.length);
-    repaired.close();
-    store.close();
+    expect(repaired.reads.counts().results).toBe(ids.length);
+    void repaired.close();
+    void store.close();
   });
 
   it('opens a copy of the store and its -wal file without the -shm file, with every result', () => {
     const { store, ids } = openStoreWithResultsInWal(path.join(tmp, 'perf.db'));
     const copied = copy(store.location, path.join(tmp, 'copy'), ['', '-wal']);
-    store.close();
+    void store.close();
     const reopened = SqliteStore.open(copied);
-    expect(reopened.counts().results).toBe(ids.length);
-    reopened.close();
+    expect(reopened.reads.counts().results).toBe(ids.length);
+    void reopened.close();
   });
 
   it('keeps everything in the one .db file once every process has closed the store', () => {
     const { store, ids } = openStoreWithResultsInWal(path.join(tmp, 'perf.db'));
-    store.close();
+    void store.close();
     expect(fs.readdirSync(tmp)).toEqual(['perf.db']);
     const copied = copy(store.location, path.join(tmp, 'copy'), ['']);
     const reopened = SqliteStore.open(copied, { readonly: true });
-    expect(reopened.counts().results).toBe(ids.length);
-    reopened.close();
+    expect(reopened.reads.counts().results).toBe(ids.length);
+    void reopened.close();
   });
 });

@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors';
 import { formatDuration } from '../../_format';
 import { alignColumns, formatMedianSpread } from '../../report';
 import { baselineAuthor } from '../../runner';
-import type { SqliteStore } from '../../store';
+import type { PerfguardStore } from '../../store';
 import type { BaselineEpoch } from '../../types';
 import { type ExportedBaseline, readBaselinesFile, writeBaselinesFile } from '../baselines-file';
 import { type CommandContext, type ListFormat, printJson, withStore } from '../_context';
@@ -20,18 +20,20 @@ function short(commit: string | null): string {
   return commit === null ? '–' : commit.slice(0, 12);
 }
 
-function currentBaselines(store: SqliteStore): ExportedBaseline[] {
-  return store.listBaselines().flatMap(({ epochs }) =>
-    epochs.flatMap((epoch) => {
-      const result = epoch.resultId === null ? undefined : store.getResult(epoch.resultId);
-      const run = result === undefined ? undefined : store.getRun(result.runId);
-      return result === undefined || run === undefined ? [] : [{ epoch, result, run }];
-    }),
-  );
+async function currentBaselines(store: PerfguardStore): Promise<ExportedBaseline[]> {
+  const found: ExportedBaseline[] = [];
+  for (const { epochs } of await store.listBaselines()) {
+    for (const epoch of epochs) {
+      const result = epoch.resultId === null ? undefined : await store.getResult(epoch.resultId);
+      const run = result === undefined ? undefined : await store.getRun(result.runId);
+      if (result !== undefined && run !== undefined) found.push({ epoch, result, run });
+    }
+  }
+  return found;
 }
 
-function listBaselines(context: CommandContext, options: DbOption & { format: ListFormat }): void {
-  const baselines = withStore(context, options.db, true, currentBaselines);
+async function listBaselines(context: CommandContext, options: DbOption & { format: ListFormat }): Promise<void> {
+  const baselines = await withStore(context, options.db, true, currentBaselines);
   if (options.format === 'json') {
     printJson(
       context,
@@ -54,14 +56,14 @@ function listBaselines(context: CommandContext, options: DbOption & { format: Li
   context.stdout.write(`${alignColumns([['test', 'median ± MAD', 'since', 'commit', 'reason', 'environment'], ...rows])}\n`);
 }
 
-function requireBaselines(store: SqliteStore, name: string): ExportedBaseline[] {
-  const found = currentBaselines(store).filter((entry) => entry.epoch.testName === name);
+async function requireBaselines(store: PerfguardStore, name: string): Promise<ExportedBaseline[]> {
+  const found = (await currentBaselines(store)).filter((entry) => entry.epoch.testName === name);
   if (found.length === 0) throw new ConfigError(`No baseline for '${name}' in ${store.location}. See 'perfguard baselines list'.`);
   return found;
 }
 
-function showBaseline(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): void {
-  const found = withStore(context, options.db, true, (store) => requireBaselines(store, name));
+async function showBaseline(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): Promise<void> {
+  const found = await withStore(context, options.db, true, (store) => requireBaselines(store, name));
   if (options.format === 'json') {
     printJson(context, found.map(({ epoch, result }) => ({ epoch, report: result.report })));
     return;
@@ -78,10 +80,15 @@ function showBaseline(context: CommandContext, name: string, options: DbOption &
   }
 }
 
-function baselineHistory(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): void {
-  const epochs = withStore(context, options.db, true, (store) =>
-    store.baselineEpochs(name).map((epoch) => ({ epoch, median: epoch.resultId === null ? null : (store.getResult(epoch.resultId)?.report.duration.median ?? null) })),
-  );
+async function baselineHistory(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): Promise<void> {
+  const epochs = await withStore(context, options.db, true, async (store) => {
+    const withMedians: { epoch: BaselineEpoch; median: number | null }[] = [];
+    for (const epoch of await store.baselineEpochs(name)) {
+      const result = epoch.resultId === null ? undefined : await store.getResult(epoch.resultId);
+      withMedians.push({ epoch, median: result?.report.duration.median ?? null });
+    }
+    return withMedians;
+  });
   if (epochs.length === 0) throw new ConfigError(`No baseline epochs for '${name}'. See 'perfguard baselines list'.`);
   if (options.format === 'json') {
     printJson(context, epochs.map(({ epoch, median }) => ({ ...epoch, medianDuration: median })));
@@ -98,12 +105,12 @@ function baselineHistory(context: CommandContext, name: string, options: DbOptio
   context.stdout.write(`${alignColumns([['since', 'median', 'commit', 'reason', 'by', 'environment'], ...rows])}\n`);
 }
 
-function deleteBaseline(context: CommandContext, name: string, options: DbOption & { yes?: boolean }): void {
+async function deleteBaseline(context: CommandContext, name: string, options: DbOption & { yes?: boolean }): Promise<void> {
   if (options.yes !== true) {
     throw new ConfigError(`Deleting the baseline of '${name}' needs --yes. History stays: a deletion marker is appended, and the next run starts a new baseline.`);
   }
-  withStore(context, options.db, false, (store) => {
-    for (const { epoch } of requireBaselines(store, name)) {
+  await withStore(context, options.db, false, async (store) => {
+    for (const { epoch } of await requireBaselines(store, name)) {
       const marker: BaselineEpoch = {
         ...epoch,
         id: randomUUID(),
@@ -113,24 +120,24 @@ function deleteBaseline(context: CommandContext, name: string, options: DbOption
         resultId: null,
         isDeleted: true,
       };
-      store.addBaselineEpoch(marker);
+      await store.addBaselineEpoch(marker);
       context.stdout.write(`Deleted the baseline of '${name}' on ${epoch.environmentKey}.\n`);
     }
   });
 }
 
-function exportBaselines(context: CommandContext, file: string, options: DbOption): void {
-  const baselines = withStore(context, options.db, true, currentBaselines);
+async function exportBaselines(context: CommandContext, file: string, options: DbOption): Promise<void> {
+  const baselines = await withStore(context, options.db, true, currentBaselines);
   const target = path.resolve(context.cwd, file);
   fs.writeFileSync(target, writeBaselinesFile(baselines));
   context.stdout.write(`Exported ${baselines.length} baseline(s) to ${file}.\n`);
 }
 
-function importBaselines(context: CommandContext, file: string, options: DbOption): void {
+async function importBaselines(context: CommandContext, file: string, options: DbOption): Promise<void> {
   const source = path.resolve(context.cwd, file);
   if (!fs.existsSync(source)) throw new ConfigError(`Import refused: no file ${file}.`);
   const parsed = readBaselinesFile(fs.readFileSync(source, 'utf8'), file);
-  const added = withStore(context, options.db, false, (store) =>
+  const added = await withStore(context, options.db, false, (store) =>
     store.importRecords({
       runs: parsed.baselines.map((entry) => entry.run),
       results: parsed.baselines.map((entry) => entry.result),

@@ -1,19 +1,18 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { expectConfidence } from '../../_options';
 import { DEFAULT_THRESHOLDS, judgeProcesses, regressionsOf, reportStatusOf } from '../../detector';
 import { ConfigError } from '../../errors';
 import { type RunSummary, summarizeRun } from '../../report';
-import { processesOf, SqliteStore } from '../../store';
+import { type PerfguardStore, processesOf } from '../../store';
 import type { PerformanceReport, ResultRecord, RunRecord, StoredProcess } from '../../types';
-import type { CommandContext } from '../_context';
+import { type CommandContext, withStore } from '../_context';
 import { emit, exitCodeFor, type FailOnLevel, failOnOption, formatOption, renderSummary } from './report-command';
 
-function latestFinalResults(store: SqliteStore, role: string): { run: RunRecord; results: Map<string, ResultRecord> } {
-  const run = store.latestRun();
+async function latestFinalResults(store: PerfguardStore, role: string): Promise<{ run: RunRecord; results: Map<string, ResultRecord> }> {
+  const run = await store.latestRun();
   if (run === undefined) throw new ConfigError(`The ${role} store ${store.location} has no runs with results.`);
   const results = new Map<string, ResultRecord>();
-  for (const result of store.resultsOfRun(run.id)) results.set(result.testName, result);
+  for (const result of await store.resultsOfRun(run.id)) results.set(result.testName, result);
   return { run, results };
 }
 
@@ -45,9 +44,9 @@ function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: Run
  * Judges the head store's latest run against the base store's latest run, test by test: the
  * head's processes against the base's, by the same run-level rule as every verdict.
  */
-export function compareStores(base: SqliteStore, head: SqliteStore, confidence: number): RunSummary {
-  const before = latestFinalResults(base, 'base');
-  const after = latestFinalResults(head, 'head');
+export async function compareStores(base: PerfguardStore, head: PerfguardStore, confidence: number): Promise<RunSummary> {
+  const before = await latestFinalResults(base, 'base');
+  const after = await latestFinalResults(head, 'head');
   const reports = [...after.results.values()].map((result) => judged(result, before.results.get(result.testName), before.run, confidence));
   return summarizeRun(after.run, reports);
 }
@@ -63,20 +62,12 @@ export function registerCompareCommand(program: Command, context: CommandContext
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(failOnOption())
     .option('--output <file>', 'write to a file instead of stdout')
-    .action((options: { base: string; head: string; confidence: string; format: string; failOn: FailOnLevel; output?: string }) => {
+    .action(async (options: { base: string; head: string; confidence: string; format: string; failOn: FailOnLevel; output?: string }) => {
       const confidence = expectConfidence(Number(options.confidence), '--confidence');
-      const base = SqliteStore.open(path.resolve(context.cwd, options.base), { readonly: true });
-      try {
-        const head = SqliteStore.open(path.resolve(context.cwd, options.head), { readonly: true });
-        try {
-          const summary = compareStores(base, head, confidence);
-          emit(context, renderSummary(summary, options.format), options.output);
-          setExitCode(exitCodeFor(summary, options.failOn));
-        } finally {
-          head.close();
-        }
-      } finally {
-        base.close();
-      }
+      const summary = await withStore(context, options.base, true, (base) =>
+        withStore(context, options.head, true, (head) => compareStores(base, head, confidence)),
+      );
+      emit(context, renderSummary(summary, options.format), options.output);
+      setExitCode(exitCodeFor(summary, options.failOn));
     });
 }

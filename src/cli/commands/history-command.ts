@@ -15,9 +15,9 @@ export function registerHistoryCommand(program: Command, context: CommandContext
     .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
     .option('--limit <n>', 'most runs to show', '20')
     .addOption(formatOption(['table', 'json']))
-    .action((name: string, options: { db?: string; limit: string; format: ListFormat }) => {
+    .action(async (name: string, options: { db?: string; limit: string; format: ListFormat }) => {
       const limit = parsePositiveInteger(options.limit, '--limit');
-      const history = withStore(context, options.db, true, (store) => store.testHistory(name, limit));
+      const history = await withStore(context, options.db, true, (store) => store.testHistory(name, limit));
       if (history.length === 0) throw new ConfigError(`No results for '${name}'. See 'perfguard baselines list' for stored test names.`);
       if (options.format === 'json') {
         printJson(

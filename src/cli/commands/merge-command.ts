@@ -10,15 +10,15 @@ export function registerMergeCommand(program: Command, context: CommandContext):
     .argument('<out>', 'store to merge into (created if missing)')
     .argument('<inputs...>', 'stores to fold in (only read)')
     .description('fold the stores of sharded jobs into one; merging the same input twice adds nothing')
-    .action((out: string, inputs: string[]) => {
+    .action(async (out: string, inputs: string[]) => {
       const target = SqliteStore.open(path.resolve(context.cwd, out));
       try {
         for (const input of inputs) {
-          const added = target.mergeFrom(path.resolve(context.cwd, input));
+          const added = await target.mergeFrom(path.resolve(context.cwd, input));
           context.stdout.write(`${input}: ${added.runs} run(s), ${added.results} result(s), ${added.epochs} baseline epoch(s) added\n`);
         }
       } finally {
-        target.close();
+        await target.close();
       }
     });
 }

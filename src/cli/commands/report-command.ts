@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { ConfigError } from '../../errors';
 import { type FailOn, isFailing } from '../../detector';
 import { renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun } from '../../report';
-import type { SqliteStore } from '../../store';
+import type { PerfguardStore } from '../../store';
 import { type CommandContext, withStore } from '../_context';
 
 /** `--fail-on` levels. */
@@ -33,8 +33,8 @@ export function emit(context: CommandContext, text: string, output: string | und
   fs.writeFileSync(file, text);
 }
 
-function summaryOf(store: SqliteStore, runOption: string): RunSummary {
-  const run = runOption === 'latest' ? store.latestRun() : store.getRun(runOption);
+async function summaryOf(store: PerfguardStore, runOption: string): Promise<RunSummary> {
+  const run = runOption === 'latest' ? await store.latestRun() : await store.getRun(runOption);
   if (run === undefined) {
     throw new ConfigError(
       runOption === 'latest'
@@ -42,7 +42,7 @@ function summaryOf(store: SqliteStore, runOption: string): RunSummary {
         : `No run '${runOption}' in ${store.location}: pass --run latest, or an id from 'perfguard report --format json'.`,
     );
   }
-  return summarizeRun(run, store.resultsOfRun(run.id).map((result) => result.report));
+  return summarizeRun(run, (await store.resultsOfRun(run.id)).map((result) => result.report));
 }
 
 /** `perfguard report`: the verdicts of one run. */
@@ -55,8 +55,8 @@ export function registerReportCommand(program: Command, context: CommandContext,
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(failOnOption())
     .option('--output <file>', 'write to a file instead of stdout')
-    .action((options: { db?: string; run: string; format: string; failOn: FailOnLevel; output?: string }) => {
-      const summary = withStore(context, options.db, true, (store) => summaryOf(store, options.run));
+    .action(async (options: { db?: string; run: string; format: string; failOn: FailOnLevel; output?: string }) => {
+      const summary = await withStore(context, options.db, true, (store) => summaryOf(store, options.run));
       emit(context, renderSummary(summary, options.format), options.output);
       setExitCode(exitCodeFor(summary, options.failOn));
     });

@@ -7,8 +7,8 @@ import { type Command, Option } from 'commander';
 import { configArguments, JEST_COMMAND_ENV, type JestCommand, LAUNCH_STATE_ENV, type LaunchState, readLaunchState, resolveJestBin } from '../../_launch';
 import type { FailOn } from '../../detector';
 import { ConfigError } from '../../errors';
-import { publishRun, runFailure, summarizeRun } from '../../report';
-import { resolveStorePath, SqliteStore } from '../../store';
+import { publishRun, runFailure, type RunSummary, summarizeRun } from '../../report';
+import { openStore, resolveStorePath } from '../../store';
 import { type CommandContext, parsePositiveInteger } from '../_context';
 
 /** What `perfguard test` was asked. */
@@ -74,17 +74,17 @@ export async function runTestCommand(context: CommandContext, jestArgs: string[]
     };
     const exit = await runJest(context, command, jestArgs, env);
     const state = launchStateOf(stateFile, { runId, storePath, outputDir: path.resolve(context.cwd, 'perfguard-reports'), rootDir: context.cwd, failOn: 'critical' });
-    return publish(context, state, options, exit);
+    return await publish(context, state, options, exit);
   } finally {
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }
 
-function publish(context: CommandContext, state: LaunchState, options: TestOptions, exit: JestExit): number {
+async function publish(context: CommandContext, state: LaunchState, options: TestOptions, exit: JestExit): Promise<number> {
   const failOn = options.failOn ?? state.failOn;
   const outputDir = options.outputDir === undefined ? state.outputDir : path.resolve(context.cwd, options.outputDir);
   const jestFailed = exit.code !== 0;
-  const summary = fs.existsSync(state.storePath) ? summaryOf(state) : undefined;
+  const summary = fs.existsSync(state.storePath) ? await summaryOf(state) : undefined;
   if (summary === undefined || summary.reports.length === 0) {
     context.stderr.write(`perfguard: no performance results in this run (store ${state.storePath}).\n`);
     return jestFailed ? 1 : 0;
@@ -98,13 +98,13 @@ function publish(context: CommandContext, state: LaunchState, options: TestOptio
   return jestFailed || failure !== undefined ? 1 : 0;
 }
 
-function summaryOf(state: LaunchState): ReturnType<typeof summarizeRun> | undefined {
-  const store = SqliteStore.open(state.storePath, { readonly: true });
+async function summaryOf(state: LaunchState): Promise<RunSummary | undefined> {
+  const store = await openStore(state.storePath, { readonly: true });
   try {
-    const run = store.getRun(state.runId);
-    return run === undefined ? undefined : summarizeRun(run, store.resultsOfRun(run.id).map((result) => result.report));
+    const run = await store.getRun(state.runId);
+    return run === undefined ? undefined : summarizeRun(run, (await store.resultsOfRun(run.id)).map((result) => result.report));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
