@@ -2,7 +2,7 @@ import path from 'node:path';
 import { assertKnownOptions, describeValue, expectFunction, expectName } from '../_options';
 import { resolveThresholds, type ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, MeasurementError } from '../errors';
-import { resolveStorePath, SqliteStore } from '../store';
+import { openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
 import { type Measurement, measureFunction, startSingleRun } from '../tracker';
 import type { PerformanceReport } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
@@ -99,7 +99,7 @@ export class PerformanceRegressionTester {
   private readonly profileDir: string;
   private readonly storeOption: SqliteStore | string | undefined;
   private readonly roundRunner: RoundRunner | null | undefined;
-  private store: SqliteStore | undefined;
+  private store: PerfguardStore | undefined;
   private run: CurrentRun | undefined;
 
   constructor(options: TesterOptions = {}) {
@@ -259,18 +259,18 @@ export class PerformanceRegressionTester {
   }
 
   private async startRun(name: string, caller: CallerPlace): Promise<CurrentRun> {
-    this.run ??= new CurrentRun(this.openStore(), currentRunId(this.env), this.rootDir, this.env);
+    this.run ??= new CurrentRun(await this.openStore(), currentRunId(this.env), this.rootDir, this.env);
     await this.run.start();
     await this.run.assertNameFree(name, caller);
     return this.run;
   }
 
-  private openStore(): SqliteStore {
-    if (this.store !== undefined) return this.store;
-    this.store =
+  /** The store: the one passed in, else the one at `store` / PERFGUARD_DB / the default path, opened once. */
+  private async openStore(): Promise<PerfguardStore> {
+    this.store ??=
       this.storeOption instanceof SqliteStore
         ? this.storeOption
-        : SqliteStore.open(resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }));
+        : await openStore(resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }));
     return this.store;
   }
 
