@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'test-output/**', 'src/dashboard/static/vendor/**'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', '.page-build/**', 'test-output/**', 'src/dashboard/static/vendor/**'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -15,13 +15,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       // `import x = require()` keeps the published .d.ts usable without esModuleInterop.
       '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
-    },
-  },
-  {
-    files: ['src/dashboard/static/**/*.js'],
-    languageOptions: {
-      sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly', uPlot: 'readonly', setTimeout: 'readonly' },
     },
   },
   {

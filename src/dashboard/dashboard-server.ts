@@ -33,15 +33,26 @@ export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
 
 const STATIC_DIR = path.join(__dirname, 'static');
 
+/**
+ * The page's modules, compiled from src/dashboard/page by `npm run build`: beside this file in
+ * the package, else (running perfguard's own sources) in the build.
+ */
+function pageDirectory(): string {
+  const candidates = [path.join(STATIC_DIR, 'page'), path.resolve(__dirname, '../../dist/dashboard/static/page')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'main.js'))) ?? candidates[0] ?? '';
+}
+
 /** The only files the server ever sends: name → [path, content type]. Nothing else is reachable. */
 function staticFiles(): Map<string, [string, string]> {
   const uplotDir = path.dirname(require.resolve('uplot/dist/uPlot.iife.min.js'));
-  return new Map([
+  const pageDir = pageDirectory();
+  const modules = fs.existsSync(pageDir) ? fs.readdirSync(pageDir).filter((file) => /^[a-z-]+\.js$/.test(file)) : [];
+  return new Map<string, [string, string]>([
     ['/', [path.join(STATIC_DIR, 'index.html'), 'text/html; charset=utf-8']],
-    ['/static/app.js', [path.join(STATIC_DIR, 'app.js'), 'text/javascript; charset=utf-8']],
     ['/static/style.css', [path.join(STATIC_DIR, 'style.css'), 'text/css; charset=utf-8']],
     ['/static/uPlot.iife.min.js', [path.join(uplotDir, 'uPlot.iife.min.js'), 'text/javascript; charset=utf-8']],
     ['/static/uPlot.min.css', [path.join(uplotDir, 'uPlot.min.css'), 'text/css; charset=utf-8']],
+    ...modules.map((file): [string, [string, string]] => [`/static/page/${file}`, [path.join(pageDir, file), 'text/javascript; charset=utf-8']]),
   ]);
 }
 

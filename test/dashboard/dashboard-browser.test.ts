@@ -83,7 +83,10 @@ describeBrowser('the dashboard in Chromium', () => {
     const legend = await page.$$eval('#duration-chart .u-legend th', (cells) => cells.map((cell) => cell.textContent));
     expect(legend.join(' ')).toMatch(/median.*baseline.*warning ×1\.2.*critical ×1\.5.*regression/);
     await page.hover('#duration-chart .u-over', { position: { x: 600, y: 100 } });
-    expect(await page.textContent('#duration-chart .tooltip')).toMatch(/commit c0ffee\d+ on main/);
+    expect(await page.textContent('#duration-chart .tooltip')).toMatch(/commit c0ffee\d+ on main[\s\S]*detectable \d\.\d\dx/);
+    expect(await page.textContent('.legend-note')).toContain('warning zone (×1.2–×1.5)');
+    const cards = await page.$$eval('.cards .label', (labels) => labels.map((label) => label.textContent));
+    expect(cards).toContain('detectable');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'test-page.png'), fullPage: true });
   });
 

@@ -3,6 +3,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server';
+import { PerformanceRegressionTester } from '../../src/runner/performance-regression-tester';
+import { createFakeClock } from '../helpers/fake-clock';
+import { plantedWork } from '../helpers/planted';
 import { seedStore } from '../helpers/seeded-store';
 import { ensureBuilt, startWorker, waitForLine } from '../helpers/store-processes';
 
@@ -61,8 +64,15 @@ describe('the dashboard server', () => {
     expect(overview.tests.map((t) => t.name)).toEqual(['slows_down', 'steady']);
     expect(overview.tests[0]?.sparkline).toHaveLength(2);
     expect(overview.tests[0]?.latestStatus).toBe('regression');
-    const series = JSON.parse((await request(dashboard.url, '/api/tests/slows_down')).body) as { points: { median: number; commit: string }[]; epochs: unknown[] };
+    const series = JSON.parse((await request(dashboard.url, '/api/tests/slows_down')).body) as {
+      points: { median: number; commit: string; runs: number; detectable: number | null }[];
+      epochs: unknown[];
+      thresholds: { warning: number; critical: number };
+    };
     expect(series.points.map((p) => p.median)).toEqual([expect.closeTo(0.003, 4), expect.closeTo(0.005, 4)]);
+    expect(series.points.map((p) => p.runs)).toEqual([3, 3]);
+    expect(series.points[1]?.detectable).toBeGreaterThan(1);
+    expect(series.thresholds).toEqual({ warning: 1.2, critical: 1.5 });
     expect(series.points[1]?.commit).toBe('c0ffee1');
     expect(series.epochs).toHaveLength(1);
     const regressions = JSON.parse((await request(dashboard.url, '/api/regressions')).body) as { regressions: { name: string; severity: string }[] };
@@ -70,6 +80,17 @@ describe('the dashboard server', () => {
     const coverage = JSON.parse((await request(dashboard.url, '/api/coverage')).body) as { testsInLatestRun: string[]; withoutBaseline: string[] };
     expect(coverage.testsInLatestRun).toEqual(['slows_down', 'steady']);
     expect(coverage.withoutBaseline).toEqual([]);
+  });
+
+  it("serves each test's own thresholds, as its latest verdict used them", async () => {
+    const file = path.join(tmp, 'own-thresholds.db');
+    const clock = createFakeClock();
+    const tester = new PerformanceRegressionTester({ store: file, env: { PERFGUARD_RUN_ID: 'strict' }, defaults: { clock, rounds: 1 } });
+    await tester.benchmark(plantedWork(clock, 1_000_000), 'strict', { thresholds: { duration: { warning: 1.05, critical: 1.1 } }, iterations: 5 });
+    await tester.close();
+    dashboard = await startDashboard({ dbPath: file, port: 0 });
+    const series = JSON.parse((await request(dashboard.url, '/api/tests/strict')).body) as { thresholds: { warning: number; critical: number } };
+    expect(series.thresholds).toEqual({ warning: 1.05, critical: 1.1 });
   });
 
   it.each([
