@@ -1,4 +1,6 @@
-export { DECISION_RULES, judgeRuns, MACHINE_SLOWDOWN_GUARD, PREEMPTED_SHARE_GUARD, screeningThresholds, shouldConfirm } from './judge-runs';
+export { DECISION_RULES, MACHINE_SLOWDOWN_GUARD, PREEMPTED_SHARE_GUARD } from './decision-rules';
+export type { RuleContext } from './decision-rules';
+export { judgeRuns, screeningThresholds, shouldConfirm } from './judge-runs';
 export type { JudgeRunsInput, RunJudgement } from './judge-runs';
 export { factorOf, scaleOf } from './metric-scale';
 export type { MetricScale } from './metric-scale';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { assertKnownOptions, describeValue, expectFunction, expectName } from '../_options';
-import { resolveThresholds, type ThresholdOverrides } from '../detector';
+import type { ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, MeasurementError } from '../errors';
 import { openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
 import { type Measurement, measureFunction, startSingleRun } from '../tracker';
@@ -8,22 +8,20 @@ import type { PerformanceReport } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
 import {
   type BenchmarkOptions,
-  DEFAULT_ROUNDS,
-  expectRounds,
   resolveBenchmarkOptions,
   type ResolvedBenchmarkOptions,
   SINGLE_RUN_OPTION_NAMES,
   type SingleRunOptions,
 } from './benchmark-options';
 import { CurrentRun, type EnvironmentMismatchMode } from './current-run';
-import { chooseRoundRunner, type RoundRunner } from './fresh-process-rounds';
+import type { RoundRunner } from './fresh-process-rounds';
 import { MeasureBlock } from './measure-block';
 import { PerformanceRegressionDetector } from './performance-regression-detector';
-import { type PipelineRequest, runPipeline } from './pipeline';
+import { runPipeline } from './pipeline';
+import { pipelineRequest, roundsFromEnv, runOnce, type SettingsSource, timeRounds } from './pipeline-request';
 import { measureAsRound } from './round-child';
 import { readRoundRole } from './round-protocol';
 import { currentRunId } from './run-context';
-import { readUpdateBaselineFlag } from './update-baseline-flag';
 
 /** Options of {@link PerformanceRegressionTester}. */
 export interface TesterOptions {
@@ -61,23 +59,6 @@ const TESTER_OPTION_NAMES = [
   'profileDir',
   'roundRunner',
 ] as const;
-
-/** A round may take this many times the first measurement, and at least a minute. */
-const ROUND_TIMEOUT_FACTOR = 10;
-const MIN_ROUND_TIMEOUT_MS = 60_000;
-/** What starting a fresh Jest process (or script) is expected to take before its first round has shown it. */
-const EXPECTED_PROCESS_START_MS = 3_000;
-
-/** One call with fresh input, timed as a single run: how a round meets benchmarks other than its own. */
-async function runOnce(fn: (input: unknown) => unknown, name: string, resolved: ResolvedBenchmarkOptions): Promise<Measurement> {
-  const { setup, teardown, clock } = resolved.measure;
-  const input = setup === undefined ? undefined : await setup();
-  const single = startSingleRun(name, clock);
-  await fn(input);
-  const measurement = single.stop();
-  if (teardown !== undefined) await teardown(input);
-  return measurement;
-}
 
 function nonEmpty(value: string | undefined): string | null {
   return value === undefined || value.trim() === '' ? null : value.trim();
@@ -127,7 +108,7 @@ export class PerformanceRegressionTester {
         ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
         ...(options.environmentMismatch === undefined ? {} : { environmentMismatch: options.environmentMismatch }),
       });
-    this.roundsFromEnv();
+    roundsFromEnv(this.env);
   }
 
   /**
@@ -151,12 +132,12 @@ export class PerformanceRegressionTester {
     if (role !== undefined) {
       return measureAsRound(role, name, () => measureFunction(measured, name, resolved.measureOptions), () => runOnce(measured, name, resolved));
     }
-    const request = this.pipelineRequest(name, caller, resolved);
+    const request = pipelineRequest(name, caller, resolved, this.settingsSource());
     const run = await this.startRun(name, caller);
     const measurement = await measureFunction(measured, name, resolved.measureOptions);
     const { setup, teardown } = resolved.measure;
     request.profile = { fn: measured, setup, teardown: teardown as ((input: unknown) => unknown) | undefined, directory: this.profileDir };
-    this.timeRounds(request, measurement);
+    timeRounds(request, measurement);
     return runPipeline(measurement, request, run);
   }
 
@@ -196,7 +177,7 @@ export class PerformanceRegressionTester {
     assertKnownOptions(options, SINGLE_RUN_OPTION_NAMES, `measure('${name}')`);
     const resolved: ResolvedBenchmarkOptions = resolveBenchmarkOptions(options, this.defaults, 'measure');
     const role = readRoundRole(this.env);
-    const request = role === undefined ? this.pipelineRequest(name, caller, resolved) : undefined;
+    const request = role === undefined ? pipelineRequest(name, caller, resolved, this.settingsSource()) : undefined;
     const single = startSingleRun(name, resolved.measure.clock);
     const finish = async (): Promise<PerformanceReport> => {
       const measurement = single.stop();
@@ -205,7 +186,7 @@ export class PerformanceRegressionTester {
         return measureAsRound(role ?? { target: name, output: '' }, name, stopped, stopped);
       }
       const run = await this.startRun(name, caller);
-      this.timeRounds(request, measurement);
+      timeRounds(request, measurement);
       return runPipeline(measurement, request, run);
     };
     if (fn === undefined) return new MeasureBlock(name, finish);
@@ -219,43 +200,8 @@ export class PerformanceRegressionTester {
     })();
   }
 
-  /** A round measures as long as the first measurement did, after a process start. */
-  private timeRounds(request: PipelineRequest, measurement: Measurement): void {
-    request.roundTimeoutMs = Math.max(MIN_ROUND_TIMEOUT_MS, measurement.elapsedMs * ROUND_TIMEOUT_FACTOR);
-    request.expectedRoundMs = measurement.elapsedMs + EXPECTED_PROCESS_START_MS;
-  }
-
-  private pipelineRequest(name: string, caller: CallerPlace, resolved: ResolvedBenchmarkOptions): PipelineRequest {
-    const isUpdate = readUpdateBaselineFlag(this.env);
-    return {
-      name,
-      caller,
-      options: resolved,
-      settings: {
-        thresholds: resolveThresholds(resolved.thresholds, 'thresholds', this.detector.thresholds),
-        confidence: resolved.confidence ?? this.detector.confidence,
-        rounds: this.roundsFor(resolved),
-      },
-      mode: 'time',
-      updateReason: isUpdate ? (nonEmpty(this.env['PERFGUARD_BASELINE_REASON']) ?? 'UPDATE_PERFORMANCE_BASELINE') : undefined,
-      environmentMismatch: resolved.environmentMismatch ?? this.detector.environmentMismatch,
-      rounds: this.roundRunner === undefined ? chooseRoundRunner(this.env, caller.testFile) : (this.roundRunner ?? undefined),
-      profile: undefined,
-      roundTimeoutMs: MIN_ROUND_TIMEOUT_MS,
-      expectedRoundMs: EXPECTED_PROCESS_START_MS,
-    };
-  }
-
-  /** Rounds: the benchmark's option, else PERFGUARD_ROUNDS (`perfguard test --rounds`), else 3; 1 with `retry: false`. */
-  private roundsFor(resolved: ResolvedBenchmarkOptions): number {
-    if (!resolved.retry) return 1;
-    return resolved.rounds ?? this.roundsFromEnv() ?? DEFAULT_ROUNDS;
-  }
-
-  private roundsFromEnv(): number | undefined {
-    const raw = nonEmpty(this.env['PERFGUARD_ROUNDS']);
-    if (raw === null) return undefined;
-    return expectRounds(Number(raw), 'PERFGUARD_ROUNDS');
+  private settingsSource(): SettingsSource {
+    return { env: this.env, detector: this.detector, roundRunner: this.roundRunner };
   }
 
   private async startRun(name: string, caller: CallerPlace): Promise<CurrentRun> {

@@ -1,0 +1,190 @@
+import { medianOf } from '../stats';
+import type { MetricScale } from './metric-scale';
+import type { Reference } from './reference';
+import { MEMBERSHIP_Z, type RunComparison } from './run-comparison';
+import { SPREAD_FLOOR } from './run-groups';
+import type { ConditionedRun, RunConditions } from './run-point';
+import type { MetricThresholds, MetricType } from './thresholds';
+import type { JudgedFields, MetricVerdict, RuleName } from './verdict';
+
+/**
+ * A machine this much slower than for the reference runs (by the integer reference loop)
+ * can explain a slowdown by itself. @default 1.15
+ */
+export const MACHINE_SLOWDOWN_GUARD = 1.15;
+/** Preempted in at least this share of samples, and clearly more than the reference runs. @default 0.2 */
+export const PREEMPTED_SHARE_GUARD = 0.2;
+
+/** Everything the rules read. */
+export interface RuleContext {
+  metricType: MetricType;
+  thresholds: MetricThresholds;
+  /** Evidence level a slowdown needs, 0.5 to 1. */
+  confidence: number;
+  /** The current runs. */
+  current: readonly ConditionedRun[];
+  /** The reference runs used. */
+  reference: readonly ConditionedRun[];
+  scale: MetricScale;
+  ref: Reference;
+  comparison: RunComparison;
+  fields: JudgedFields;
+  /** currentValue − baselineValue, in the metric's unit (for the absolute floor). */
+  delta: number;
+}
+
+/** A rule decides the verdict, or passes (undefined) to the next rule. */
+type DecisionRule = (context: RuleContext) => MetricVerdict | undefined;
+
+function shown(factor: number): string {
+  return Number.isFinite(factor) ? `${factor.toFixed(2)}x` : '∞x';
+}
+
+function percent(p: number): string {
+  return `${(p * 100).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)} %`;
+}
+
+function withheld(context: RuleContext, withheldBy: RuleName, reason: string): MetricVerdict {
+  return { ...context.fields, status: 'inconclusive', withheldBy, reason };
+}
+
+function medianOrNull(values: (number | null)[]): number | null {
+  const known = values.filter((value): value is number => value !== null && Number.isFinite(value) && value > 0);
+  return known.length === 0 ? null : medianOf(known);
+}
+
+/** Current over reference median of a run condition; null when either side lacks it. */
+export function conditionFactor(context: RuleContext, pick: (conditions: RunConditions) => number | null): number | null {
+  const now = medianOrNull(context.current.map((run) => pick(run.conditions)));
+  const before = medianOrNull(context.reference.map((run) => pick(run.conditions)));
+  return now === null || before === null ? null : now / before;
+}
+
+/**
+ * Runs that disagree about the speed: some read a slowdown past the warning threshold while
+ * others sit inside the range of the speed they match. The same code then settles at several
+ * speeds in different processes (known from the reference, or seen among these runs
+ * themselves), and the runs cannot tell a slowdown from another of its speeds. A real slowdown
+ * moves every run.
+ */
+const bimodalRule: DecisionRule = (context) => {
+  if (!context.scale.isLog || context.current.length < 2) return undefined;
+  const margin = Math.log(context.thresholds.warning);
+  const { deltas, matched } = context.comparison;
+  const spread = Math.max(context.ref.spread.standardDeviation, SPREAD_FLOOR);
+  const slower = deltas.filter((delta) => delta >= margin).length;
+  const matching = deltas.filter((delta, i) => Math.abs(delta) <= MEMBERSHIP_Z * spread * Math.sqrt(1 + 1 / Math.max(matched[i]?.runs ?? 1, 1))).length;
+  if (slower === 0 || matching === 0) return undefined;
+  const speeds = context.ref.groups.length > 1 ? `this code settles at ${context.ref.groups.length} speeds` : 'the same code ran at clearly different speeds in different processes';
+  return withheld(
+    context,
+    'bimodal',
+    `${slower} of ${context.current.length} runs read ≥ ${context.thresholds.warning}x against the speed they match while ${matching} match it: ${speeds}, so the runs cannot tell a slowdown from another of its speeds`,
+  );
+};
+
+/** Magnitude: below the warning threshold (or the absolute floor) is a pass, or improved with evidence. */
+const magnitudeRule: DecisionRule = (context) => {
+  const { warning, minimumDelta } = context.thresholds;
+  const { regressionFactor: factor } = context.fields;
+  if (factor >= warning && context.delta >= minimumDelta) return undefined;
+  const slower = context.comparison.confidenceSlower;
+  if (factor <= 1 / warning && -context.delta >= minimumDelta && slower !== null && 1 - slower >= context.confidence) {
+    return { ...context.fields, status: 'improved', reason: `${shown(factor)}: faster than runs of the unchanged code` };
+  }
+  const floor = factor >= warning ? ` (increase below the ${minimumDelta} floor)` : '';
+  return { ...context.fields, status: 'pass', reason: `${shown(factor)}, within the ${warning}x warning threshold${floor}` };
+};
+
+/** History: without two runs of spread, unchanged code's wander between processes is unknown. */
+const historyRule: DecisionRule = (context) => {
+  if (context.comparison.confidenceSlower !== null) return undefined;
+  return withheld(
+    context,
+    'history',
+    `${shown(context.fields.regressionFactor)}, but ${context.ref.runs.length} reference run(s) and ${context.current.length} current run(s) cannot show how far unchanged code wanders between processes: confirm in fresh processes (rounds) or let history build up`,
+  );
+};
+
+/** Evidence: the current runs must lie outside what runs of unchanged code do. */
+const evidenceRule: DecisionRule = (context) => {
+  const slower = context.comparison.confidenceSlower ?? 0;
+  if (slower >= context.confidence) return undefined;
+  return withheld(
+    context,
+    'evidence',
+    `${shown(context.fields.regressionFactor)}, but within what runs of unchanged code do (confidence ${percent(slower)} < ${percent(context.confidence)} over ${context.ref.runs.length} reference and ${context.current.length} current runs)`,
+  );
+};
+
+/** The machine's own slowdown, by the integer reference loop timed in every run, explains it. */
+const machineRule: DecisionRule = (context) => {
+  const machine = context.fields.machineFactor;
+  if (machine === null || machine < MACHINE_SLOWDOWN_GUARD) return undefined;
+  if (context.fields.regressionFactor / machine >= context.thresholds.warning) return undefined;
+  return withheld(
+    context,
+    'machine',
+    `${shown(context.fields.regressionFactor)}, but the machine itself ran ${machine.toFixed(2)}x slower than for the reference runs (${(context.fields.regressionFactor / machine).toFixed(2)}x after allowing for it)`,
+  );
+};
+
+/**
+ * The scheduler took the CPU away (preemptions) while CPU time per call held. Code that now
+ * waits switches voluntarily, not by preemption, so it is not excused.
+ */
+const contentionRule: DecisionRule = (context) => {
+  if (context.metricType !== 'duration') return undefined;
+  const now = medianOrNull(context.current.map((run) => run.conditions.preemptedShare));
+  const before = medianOrNull(context.reference.map((run) => run.conditions.preemptedShare)) ?? 0;
+  const cpuTime = conditionFactor(context, (conditions) => conditions.cpuTimePerCall);
+  if (now === null || cpuTime === null) return undefined;
+  if (now < PREEMPTED_SHARE_GUARD || now < before + 0.1 || cpuTime >= context.thresholds.warning) return undefined;
+  return withheld(
+    context,
+    'contention',
+    `${shown(context.fields.regressionFactor)} in wall time, but other processes preempted this one in ${(now * 100).toFixed(0)} % of samples and CPU time per call changed only ${cpuTime.toFixed(2)}x`,
+  );
+};
+
+/** Past every rule: a regression, critical from the critical threshold on. */
+const regressionRule: DecisionRule = (context) => {
+  const { warning, critical } = context.thresholds;
+  const status = context.fields.regressionFactor >= critical ? 'critical' : 'warning';
+  const confidence = context.comparison.confidenceSlower ?? 0;
+  return {
+    ...context.fields,
+    status,
+    confidence,
+    reason: `${shown(context.fields.regressionFactor)} ≥ ${status} threshold ${status === 'critical' ? critical : warning}x at confidence ${percent(confidence)} over ${context.ref.runs.length} reference and ${context.current.length} current runs`,
+  };
+};
+
+/**
+ * The decision, in order; the first rule that decides wins. The order matters:
+ * 1. bimodal: runs that disagree about which speed they slowed from decide nothing;
+ * 2. magnitude: a factor below the warning threshold passes (or improved, with evidence), so
+ *    the later rules only ever hold back alarms, never raise them;
+ * 3. history: no spread between runs known yet;
+ * 4. evidence: inside the range of unchanged runs;
+ * 5. machine and 6. contention: something other than the code explains it;
+ * 7. regression.
+ */
+export const DECISION_RULES: readonly { name: string; decide: DecisionRule }[] = [
+  { name: 'bimodal', decide: bimodalRule },
+  { name: 'magnitude', decide: magnitudeRule },
+  { name: 'history', decide: historyRule },
+  { name: 'evidence', decide: evidenceRule },
+  { name: 'machine', decide: machineRule },
+  { name: 'contention', decide: contentionRule },
+  { name: 'regression', decide: regressionRule },
+];
+
+/** The first decision of {@link DECISION_RULES}. */
+export function decide(context: RuleContext): MetricVerdict {
+  for (const rule of DECISION_RULES) {
+    const verdict = rule.decide(context);
+    if (verdict !== undefined) return verdict;
+  }
+  throw new Error('unreachable: the regression rule always decides');
+}
