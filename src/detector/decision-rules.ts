@@ -40,6 +40,13 @@ function shown(factor: number): string {
   return Number.isFinite(factor) ? `${factor.toFixed(2)}x` : '∞x';
 }
 
+function shownSeconds(seconds: number): string {
+  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
+  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(2)} µs`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(2)} ms`;
+  return `${seconds.toFixed(2)} s`;
+}
+
 function percent(p: number): string {
   return `${(p * 100).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)} %`;
 }
@@ -69,17 +76,46 @@ export function conditionFactor(context: RuleContext, pick: (conditions: RunCond
  */
 const bimodalRule: DecisionRule = (context) => {
   if (!context.scale.isLog || context.current.length < 2) return undefined;
-  const margin = Math.log(context.thresholds.warning);
-  const { deltas, matched } = context.comparison;
-  const spread = Math.max(context.ref.spread.standardDeviation, SPREAD_FLOOR);
-  const slower = deltas.filter((delta) => delta >= margin).length;
-  const matching = deltas.filter((delta, i) => Math.abs(delta) <= MEMBERSHIP_Z * spread * Math.sqrt(1 + 1 / Math.max(matched[i]?.runs ?? 1, 1))).length;
+  const { deltas } = context.comparison;
+  const slower = deltas.filter((delta) => delta >= Math.log(context.thresholds.warning)).length;
+  const matching = deltas.filter((_delta, i) => isWithinSpeed(context, i)).length;
   if (slower === 0 || matching === 0) return undefined;
   const speeds = context.ref.groups.length > 1 ? `this code settles at ${context.ref.groups.length} speeds` : 'the same code ran at clearly different speeds in different processes';
   return withheld(
     context,
     'bimodal',
     `${slower} of ${context.current.length} runs read ≥ ${context.thresholds.warning}x against the speed they match while ${matching} match it: ${speeds}, so the runs cannot tell a slowdown from another of its speeds`,
+  );
+};
+
+/** Whether current run `i` sits inside the range of the speed it was matched to. */
+function isWithinSpeed(context: RuleContext, i: number): boolean {
+  const spread = Math.max(context.ref.spread.standardDeviation, SPREAD_FLOOR);
+  const runs = Math.max(context.comparison.matched[i]?.runs ?? 1, 1);
+  return Math.abs(context.comparison.deltas[i] ?? Infinity) <= MEMBERSHIP_Z * spread * Math.sqrt(1 + 1 / runs);
+}
+
+/**
+ * Bimodal code whose fastest speed none of the current runs reached: every run matches a
+ * slower speed, which is what a slowdown from the fastest speed would look like too. While the
+ * fastest speed still shows up among the runs (the fresh-process rounds give it several
+ * chances), the slower ones are the code's own; when it does not, nothing can be told.
+ */
+const slowerSpeedRule: DecisionRule = (context) => {
+  const { groups } = context.ref;
+  const fastest = groups[0];
+  if (!context.scale.isLog || groups.length < 2 || fastest === undefined) return undefined;
+  const { matched, deltas } = context.comparison;
+  const margin = Math.log(context.thresholds.warning);
+  // Reached: matched to the fastest speed (beyond every slower one's range) and not slower than it past the warning threshold.
+  if (matched.some((group, i) => group === fastest && (deltas[i] ?? Infinity) < margin)) return undefined;
+  if (deltas.some((delta) => delta >= margin)) return undefined;
+  const total = groups.reduce((sum, group) => sum + group.runs, 0);
+  const share = Math.round((fastest.runs / total) * 100);
+  return withheld(
+    context,
+    'bimodal',
+    `none of the ${context.current.length} run(s) reached this code's fastest speed (${shownSeconds(Math.exp(fastest.x))}, ${share} % of reference runs): they match its slower speed, and so would a slowdown from the fastest one`,
   );
 };
 
@@ -162,7 +198,8 @@ const regressionRule: DecisionRule = (context) => {
 
 /**
  * The decision, in order; the first rule that decides wins. The order matters:
- * 1. bimodal: runs that disagree about which speed they slowed from decide nothing;
+ * 1. bimodal: runs that disagree about which speed they slowed from decide nothing, and
+ *    (slower-speed) neither do runs of bimodal code that all match a slower speed;
  * 2. magnitude: a factor below the warning threshold passes (or improved, with evidence), so
  *    the later rules only ever hold back alarms, never raise them;
  * 3. history: no spread between runs known yet;
@@ -172,6 +209,7 @@ const regressionRule: DecisionRule = (context) => {
  */
 export const DECISION_RULES: readonly { name: string; decide: DecisionRule }[] = [
   { name: 'bimodal', decide: bimodalRule },
+  { name: 'slower-speed', decide: slowerSpeedRule },
   { name: 'magnitude', decide: magnitudeRule },
   { name: 'history', decide: historyRule },
   { name: 'evidence', decide: evidenceRule },

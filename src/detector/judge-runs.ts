@@ -114,11 +114,14 @@ export function screeningThresholds(thresholds: MetricThresholds): MetricThresho
 /**
  * Whether a first run deserves fresh-process rounds: it would be flagged against a lower bar
  * (half the warning threshold's slowdown, evidence at 0.8), or it is slower than that bar with
- * too little history to judge. Costs nothing when it says no.
+ * too little history to judge, or it missed the fastest speed of bimodal code. Costs nothing
+ * when it says no.
  */
 export function shouldConfirm(input: JudgeRunsInput): boolean {
   if (input.reference.length === 0) return false;
   const judged = judgeRuns({ ...input, thresholds: screeningThresholds(input.thresholds), confidence: Math.min(SCREEN_CONFIDENCE, input.confidence), rounds: 0 });
   const { verdict } = judged;
-  return verdict.status === 'warning' || verdict.status === 'critical' || (verdict.status === 'inconclusive' && verdict.withheldBy === 'history');
+  // Too little history to judge, or bimodal code whose first run missed its fastest speed:
+  // more runs are the only way to tell.
+  return verdict.status === 'warning' || verdict.status === 'critical' || (verdict.status === 'inconclusive' && (verdict.withheldBy === 'history' || verdict.withheldBy === 'bimodal'));
 }

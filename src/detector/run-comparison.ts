@@ -50,9 +50,9 @@ export function matchGroup(x: number, groups: readonly RunGroup[], spread: Group
 
 /**
  * Compares current runs with a reference: each run against the speed it matches, the mean
- * distance, its standard error from the spread between runs (the reference runs' around their
- * speeds, pooled with the current runs' around their mean), and Student's t on those degrees
- * of freedom. With one current run this is the prediction interval of a new run; with several
+ * distance, its standard error from the spread between runs (the reference runs' around the
+ * speeds the current runs matched, pooled with the current runs' around their mean), and
+ * Student's t on those degrees of freedom. With one current run this is the prediction interval of a new run; with several
  * (fresh-process rounds) the two-sample comparison of their centres.
  */
 export function compareRuns(reference: Reference, current: readonly number[], scale: MetricScale, level: number): RunComparison {
@@ -60,7 +60,10 @@ export function compareRuns(reference: Reference, current: readonly number[], sc
   const matched = xs.map((x) => matchGroup(x, reference.groups, reference.spread));
   const deltas = xs.map((x, i) => x - (matched[i]?.x ?? 0));
   const meanDelta = deltas.reduce((sum, delta) => sum + delta, 0) / Math.max(deltas.length, 1);
-  const spread = pooledStandardDeviation([reference.spread, spreadOf(deltas)]);
+  // The spread of the speeds the runs matched (for bimodal code, a fast speed can be far
+  // tighter than a slow one), pooled with the current runs' own.
+  const speeds = [...new Set(matched)];
+  const spread = pooledStandardDeviation([...(reference.groups.length > 1 ? speeds.map((group) => group.spread) : [reference.spread]), spreadOf(deltas)]);
   const floor = scale.isLog ? SPREAD_FLOOR : 0;
   const s = Math.max(spread.standardDeviation, floor);
   const matchedRuns = matched.reduce((sum, group) => sum + referenceVariance(group.runs), 0) / Math.max(matched.length, 1);

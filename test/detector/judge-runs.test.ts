@@ -112,7 +112,7 @@ describe('judgeRuns on planted run centres', () => {
   });
 
   it('keeps its rules in the documented order', () => {
-    expect(DECISION_RULES.map((rule) => rule.name)).toEqual(['bimodal', 'magnitude', 'history', 'evidence', 'machine', 'contention', 'regression']);
+    expect(DECISION_RULES.map((rule) => rule.name)).toEqual(['bimodal', 'slower-speed', 'magnitude', 'history', 'evidence', 'machine', 'contention', 'regression']);
   });
 });
 
@@ -131,9 +131,18 @@ describe('judgeRuns on bimodal code', () => {
     ]);
   });
 
-  it('passes a run at either speed', () => {
+  it('passes runs that reach the fastest speed, the others at the slower one among them', () => {
     expect(judge(bimodalHistory(), [run(2.45e-6)]).verdict.status).toBe('pass');
-    expect(judge(bimodalHistory(), [run(9.7e-6)]).verdict.status).toBe('pass');
+    expect(judge(bimodalHistory(), [run(9.7e-6), run(2.41e-6), run(9.9e-6)]).verdict.status).toBe('pass');
+  });
+
+  it('cannot tell runs that all match the slower speed from a slowdown, says so, and asks for rounds', () => {
+    const alone = judge(bimodalHistory(), [run(9.7e-6)]);
+    expect(alone.verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    expect(alone.verdict.reason).toMatch(/none of the 1 run\(s\) reached this code's fastest speed \(2\.4\d µs, 20 % of reference runs\)/);
+    const input = { metricType: 'duration' as const, reference: bimodalHistory(), current: [run(9.7e-6)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 2 };
+    expect(shouldConfirm(input)).toBe(true);
+    expect(judge(bimodalHistory(), [run(9.7e-6), run(9.9e-6), run(9.6e-6)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
   it('flags a 1.6x slowdown seen from either speed, each run against the speed it matches', () => {
