@@ -28,29 +28,18 @@ static napi_value is_running_on_valgrind(napi_env env, napi_callback_info info) 
   return result;
 }
 
-static napi_value zero_stats(napi_env env, napi_callback_info info) {
-  (void)info;
-  CALLGRIND_ZERO_STATS;
-  return undefined_value(env);
-}
+/* One export per argument-less request: runs it and returns undefined. */
+#define REQUEST_EXPORT(c_name, request)                                   \
+  static napi_value c_name(napi_env env, napi_callback_info info) {      \
+    (void)info;                                                           \
+    request;                                                              \
+    return undefined_value(env);                                          \
+  }
 
-static napi_value start_instrumentation(napi_env env, napi_callback_info info) {
-  (void)info;
-  CALLGRIND_START_INSTRUMENTATION;
-  return undefined_value(env);
-}
-
-static napi_value stop_instrumentation(napi_env env, napi_callback_info info) {
-  (void)info;
-  CALLGRIND_STOP_INSTRUMENTATION;
-  return undefined_value(env);
-}
-
-static napi_value toggle_collect(napi_env env, napi_callback_info info) {
-  (void)info;
-  CALLGRIND_TOGGLE_COLLECT;
-  return undefined_value(env);
-}
+REQUEST_EXPORT(zero_stats, CALLGRIND_ZERO_STATS)
+REQUEST_EXPORT(start_instrumentation, CALLGRIND_START_INSTRUMENTATION)
+REQUEST_EXPORT(stop_instrumentation, CALLGRIND_STOP_INSTRUMENTATION)
+REQUEST_EXPORT(toggle_collect, CALLGRIND_TOGGLE_COLLECT)
 
 static napi_value dump_stats_at(napi_env env, napi_callback_info info) {
   size_t argc = 1;
