@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { findOnPath } from '../../src/tracker/instructions/instructions-support';
@@ -14,6 +15,23 @@ export function valgrindAvailable(): boolean {
   if (process.env['CI'] === 'true') throw new Error(message);
   console.warn(`\n*** SKIPPING INSTRUCTIONS-MODE TESTS: ${message} ***\n`);
   return false;
+}
+
+/**
+ * Makes fresh folders under the system's temporary folder and deletes them all after the
+ * test file. Call it at the top of a test file.
+ * @returns a function that makes one folder named `<prefix>XXXXXX` and returns its path
+ */
+export function temporaryFolders(): (prefix: string) => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
 }
 
 function transpileTree(from: string, to: string): void {

@@ -10,18 +10,9 @@ import {
   resolveCacheDir,
 } from '../../src/tracker/instructions/callgrind-addon';
 import { diagnoseBuildFailure, findNodeGyp, type NodeGypLookup } from '../../src/tracker/instructions/_node-gyp';
-import { lastJsonLine, runNodeScript, transpileSources, valgrindAvailable } from '../helpers/instructions';
+import { lastJsonLine, runNodeScript, temporaryFolders, transpileSources, valgrindAvailable } from '../helpers/instructions';
 
-const made: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = temporaryFolders();
 
 /** A copy of the addon's sources, edited by `edit`, as a source folder of its own. */
 function editedSources(edit: (files: { c: string; gyp: string }) => { c: string; gyp: string }): string {
@@ -133,7 +124,6 @@ describeWithValgrind('loadCallgrindAddon (real node-gyp builds)', () => {
 
   it('gives two processes building at once the same, whole build', async () => {
     const sources = transpileSources();
-    made.push(sources);
     const cacheDir = tempDir('perfguard-cache-');
     const child = path.join(sources, 'load-addon.js');
     fs.writeFileSync(child, `
@@ -143,6 +133,7 @@ describeWithValgrind('loadCallgrindAddon (real node-gyp builds)', () => {
         (error) => { console.error(error); process.exit(1); },
       );`);
     const outcomes = await Promise.all([0, 1].map(() => runNodeScript(child, { PERFGUARD_CACHE_DIR: cacheDir }, sources)));
+    fs.rmSync(sources, { recursive: true, force: true });
     const loaded = outcomes.map((outcome) => lastJsonLine<{ path: string; isFreshBuild: boolean; onValgrind: boolean }>(outcome));
     expect(loaded[0]?.path).toBe(loaded[1]?.path);
     expect(loaded.every((l) => !l.onValgrind)).toBe(true);

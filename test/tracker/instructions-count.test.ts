@@ -77,8 +77,11 @@ describe('countInstructions (with a stand-in for callgrind)', () => {
 
   it(`sizes rounds to about ${TARGET_ROUND_INSTRUCTIONS.toLocaleString('en')} instructions when calls is left out`, async () => {
     const fake = new FakeCallgrind(location);
+    // 10M / 4M = 2.5 calls, rounded to a power of two; 10M / 1.2M = 8.3 calls.
     const big = await countInstructions(() => fake.work(4_000_000), 'big', { addon: fake, dumps: location });
-    expect(big.callsPerRound).toBe(3);
+    expect(big.callsPerRound).toBe(2);
+    const medium = await countInstructions(() => fake.work(1_200_000), 'medium', { addon: fake, dumps: location });
+    expect(medium.callsPerRound).toBe(8);
     const huge = await countInstructions(() => fake.work(50_000_000), 'huge', { addon: fake, dumps: location });
     expect(huge.callsPerRound).toBe(1);
     const tiny = await countInstructions(() => fake.work(20), 'tiny', { addon: fake, dumps: location });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   CALLGRIND_DIR_ENV,
@@ -8,6 +7,7 @@ import {
   readDumpFile,
   resolveDumpLocation,
 } from '../../src/tracker/instructions/callgrind-dumps';
+import { temporaryFolders } from '../helpers/instructions';
 
 /** A dump as callgrind 3.19 writes it after `CALLGRIND_DUMP_STATS_AT(trigger)` (cost lines shortened). */
 function dumpText(trigger: string, total: number, options: { events?: string; totals?: string; filler?: number } = {}): string {
@@ -36,16 +36,8 @@ function dumpText(trigger: string, total: number, options: { events?: string; to
   ].join('\n');
 }
 
-const made: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-dumps-'));
-  made.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+const makeFolder = temporaryFolders();
+const tempDir = (): string => makeFolder('perfguard-dumps-');
 
 describe('parseDump', () => {
   it('reads the trigger name and the Ir total of a dump', () => {

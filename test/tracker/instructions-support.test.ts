@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CALLGRIND_DIR_ENV } from '../../src/tracker/instructions/callgrind-dumps';
 import {
@@ -10,18 +9,9 @@ import {
   INSTRUCTIONS_VALGRIND_FLAGS,
   valgrindCommand,
 } from '../../src/tracker/instructions/instructions-support';
-import { valgrindAvailable } from '../helpers/instructions';
+import { temporaryFolders, valgrindAvailable } from '../helpers/instructions';
 
-const made: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = temporaryFolders();
 
 describe('valgrindCommand', () => {
   it('runs Node under callgrind with the determinism flags and tells the process where dumps go', () => {
@@ -31,6 +21,9 @@ describe('valgrindCommand', () => {
       '--tool=callgrind',
       '--instr-atstart=no',
       '--trace-children=no',
+      '--toggle-collect=*StringTable::LookupKey*',
+      '--toggle-collect=*StringTable::TryStringToIndexOrLookupExisting*',
+      '--collect-atstart=yes',
       '-q',
       '--callgrind-out-file=/tmp/pg-dumps/callgrind.%p.out',
       process.execPath,
@@ -42,6 +35,7 @@ describe('valgrindCommand', () => {
       '--single-threaded',
       '--always-sparkplug',
       '--interrupt-budget=1000000000',
+      '--no-incremental-marking',
       '--expose-gc',
       'node_modules/jest/bin/jest.js',
       '--runInBand',

@@ -4,7 +4,7 @@ import { assertKnownOptions, expectFunction, expectName, expectPositiveInteger }
 import { describeError, InstructionsModeError, isPerfguardError, MeasurementError } from '../../errors';
 import { type CallgrindAddon, loadCallgrindAddon } from './callgrind-addon';
 import { CALLGRIND_DIR_ENV, collectDumps, type DumpLocation, resolveDumpLocation } from './callgrind-dumps';
-import { createCountingRunner, type CountingRunner, findGc, isThenable } from './_counting-loop';
+import { type Collector, createCountingRunner, type CountingRunner, findGc, isThenable } from './_counting-loop';
 
 /** How a function's instructions are counted. Every field is optional. */
 export interface CountInstructionsOptions<TInput = unknown> {
@@ -16,9 +16,9 @@ export interface CountInstructionsOptions<TInput = unknown> {
   warmup?: number;
   /**
    * Calls in each counted round. When left out, chosen from a first counted call so that a
-   * round executes about {@link TARGET_ROUND_INSTRUCTIONS} instructions (1 to
-   * {@link MAX_AUTO_CALLS} calls): counts are exact, so a long function needs one call, and
-   * a short one enough calls that a stray few hundred instructions do not show.
+   * round executes about {@link TARGET_ROUND_INSTRUCTIONS} instructions (a power of two from
+   * 1 to {@link MAX_AUTO_CALLS}): counts are exact, so a long function needs one call, and a
+   * short one enough calls that a stray few hundred instructions do not show.
    */
   calls?: number;
   /** Counted rounds; more than one shows whether the count is deterministic. @default 3 */
@@ -41,7 +41,7 @@ export const DEFAULT_INSTRUCTIONS_WARMUP = 5;
 /** Instructions a round aims at when `calls` is left out: about 0.1 s under callgrind here. */
 export const TARGET_ROUND_INSTRUCTIONS = 10_000_000;
 /** Most calls per round when `calls` is left out. */
-export const MAX_AUTO_CALLS = 1_000;
+export const MAX_AUTO_CALLS = 1_024;
 /** @default 3 */
 export const DEFAULT_INSTRUCTIONS_ROUNDS = 3;
 
@@ -128,7 +128,7 @@ async function probeCall(fn: (input: unknown) => unknown, options: ResolvedOptio
 interface Session {
   name: string;
   addon: CallgrindAddon;
-  gc: () => void;
+  gc: Collector;
   location: DumpLocation;
   /** Starts every dump name of this benchmark. */
   prefix: string;
@@ -161,7 +161,7 @@ async function runUncounted(runner: CountingRunner, options: ResolvedOptions, ca
 async function countRound(session: Session, runner: CountingRunner, options: ResolvedOptions, calls: number): Promise<number> {
   const dumpName = nextDumpName(session);
   const inputs = await makeInputs(options, calls);
-  session.gc();
+  session.gc.minor();
   await runner(inputs, dumpName);
   await tearDown(options, inputs);
   const total = collectDumps(session.location, new Set([dumpName])).get(dumpName);
@@ -169,9 +169,14 @@ async function countRound(session: Session, runner: CountingRunner, options: Res
   return total;
 }
 
-/** Calls per round when `calls` is left out, from one call's count. */
+/**
+ * Calls per round when `calls` is left out, from one call's count: a power of two, so that
+ * the small differences of a first call (its caches, its history) rarely change the choice,
+ * and with it the share of a round's fixed costs each call carries.
+ */
 function autoCalls(instructionsPerCall: number): number {
-  return Math.min(MAX_AUTO_CALLS, Math.max(1, Math.ceil(TARGET_ROUND_INSTRUCTIONS / Math.max(instructionsPerCall, 1))));
+  const ideal = TARGET_ROUND_INSTRUCTIONS / Math.max(instructionsPerCall, 1);
+  return Math.min(MAX_AUTO_CALLS, Math.max(1, 2 ** Math.round(Math.log2(ideal))));
 }
 
 function missingDumpError(name: string, location: DumpLocation): InstructionsModeError {
@@ -193,10 +198,13 @@ async function requireValgrind(name: string, options: ResolvedOptions): Promise<
 
 /**
  * Counts the instructions one call of `fn` executes, under Valgrind's callgrind. Warms up
- * uncounted, reads the loop's own cost from an empty function, then per round: collects
- * garbage, zeroes the counters, runs `calls` calls with instrumentation on, and dumps the
- * counts under a unique name, which it then reads back from the dump files (see
- * {@link CALLGRIND_DIR_ENV}). Async functions are awaited one after another.
+ * uncounted, runs a full collection, turns instrumentation on, sizes the rounds from one
+ * counted call, reads the loop's own cost from an empty function, then per round: collects
+ * the young generation, zeroes the counters, runs `calls` calls, and dumps the counts under a
+ * unique name, which it reads back from the dump files (see {@link CALLGRIND_DIR_ENV}) and
+ * deletes. Async functions are awaited one after another (the await costs about 1,000
+ * instructions per call, subtracted with the loop); whatever else the process runs meanwhile
+ * (timers, I/O callbacks, other promises) is counted too, and shows in `roundSpread`.
  *
  * @throws InstructionsModeError when not running under Valgrind, or no dump can be found
  * @throws MeasurementError when `fn`, `setup` or `teardown` throws
@@ -231,6 +239,7 @@ async function countAll(fn: (input: unknown) => unknown, name: string, options: 
   await runUncounted(empty, bare, options.warmup);
   const location = options.dumps ?? resolveDumpLocation(process.env, process.pid, process.cwd());
   const session: Session = { name, addon, gc: findGc(), location, prefix: dumpPrefix(name), dumps: 0 };
+  session.gc.major();
   // Instrumentation stays on from here to the end: turning it on or off flushes Valgrind's
   // code cache, and all that runs next is translated again (about 0.3 s each time here).
   // Only what lies between a zeroing and its dump is counted.

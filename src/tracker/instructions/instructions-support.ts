@@ -12,7 +12,10 @@ import type { NodeGypLocation } from './_node-gyp';
  * tiers (TurboFan's and Maglev's timing-driven decisions move counts by about 0.4 %),
  * baseline (Sparkplug) code from the first call so no tier-up lands inside a counted round,
  * and an interrupt budget so large that the tiering tick (about 1,300 instructions, every
- * 67,584 units of bytecode by default) stops landing in some rounds and not others.
+ * 67,584 units of bytecode by default) stops landing in some rounds and not others. No
+ * incremental marking: its steps and write barriers ran inside the rounds of a process with
+ * a large heap (an allocating workload read up to twice its count after 200,000 unrelated
+ * objects).
  * `--expose-gc` lets each round start from a collected heap.
  */
 export const INSTRUCTIONS_NODE_FLAGS = [
@@ -24,6 +27,7 @@ export const INSTRUCTIONS_NODE_FLAGS = [
   '--single-threaded',
   '--always-sparkplug',
   '--interrupt-budget=1000000000',
+  '--no-incremental-marking',
   '--expose-gc',
 ] as const;
 
@@ -31,11 +35,28 @@ export const INSTRUCTIONS_NODE_FLAGS = [
  * Valgrind flags: callgrind with instrumentation off until a counted round turns it on
  * (Node and Jest start several times faster than with it on), child processes left
  * uninstrumented and at native speed, and `-q` to keep Valgrind's banner out of the test
- * output. Measured and left at their defaults: `--dump-line`/`--dump-instr` (Node has no
- * line tables, so dumps are the same size; `--dump-line=no` also prints a line despite -q)
- * and `--smc-check` (lowering it saves nothing measurable and would be unsafe for JIT code).
+ * output.
+ *
+ * V8's string-table lookups are not counted (`--toggle-collect` pauses counting inside them;
+ * it implies `--collect-atstart=no`, which the flag after it undoes). Their cost depends on
+ * every string the process internalized before, not on the code measured: the same
+ * `JSON.parse` of 5,000 orders read up to 0.5 % apart in six Jest runs of the same file,
+ * and a small `JSON.parse` 56 % apart in a process that had first made 200,000 unrelated
+ * strings; without the lookups, 0.0005 % and 0.1 %.
+ *
+ * Measured and left at their defaults: `--dump-line`/`--dump-instr` (Node has no line
+ * tables, so dumps are the same size; `--dump-line=no` also prints a line despite -q) and
+ * `--smc-check` (lowering it saves nothing measurable and would be unsafe for JIT code).
  */
-export const INSTRUCTIONS_VALGRIND_FLAGS = ['--tool=callgrind', '--instr-atstart=no', '--trace-children=no', '-q'] as const;
+export const INSTRUCTIONS_VALGRIND_FLAGS = [
+  '--tool=callgrind',
+  '--instr-atstart=no',
+  '--trace-children=no',
+  '--toggle-collect=*StringTable::LookupKey*',
+  '--toggle-collect=*StringTable::TryStringToIndexOrLookupExisting*',
+  '--collect-atstart=yes',
+  '-q',
+] as const;
 
 /** What {@link valgrindCommand} needs beyond Node's own arguments. */
 export interface ValgrindCommandOptions {
