@@ -6,7 +6,8 @@ export type PerfguardErrorCode =
   | 'ERR_PERFGUARD_STORE'
   | 'ERR_PERFGUARD_MEASUREMENT'
   | 'ERR_PERFGUARD_FAKE_TIMERS'
-  | 'ERR_PERFGUARD_DUPLICATE_NAME';
+  | 'ERR_PERFGUARD_DUPLICATE_NAME'
+  | 'ERR_PERFGUARD_INSTRUCTIONS';
 
 /**
  * Base class of every error perfguard throws on purpose.
@@ -75,6 +76,18 @@ export class DuplicateNameError extends PerfguardError {
   }
 }
 
+/**
+ * The `instructions` measuring mode cannot run here: not under Valgrind, Valgrind missing,
+ * an unsupported platform, or the callgrind addon could not be built or loaded.
+ */
+export class InstructionsModeError extends PerfguardError {
+  /** @param message what is missing and the fix (a package to install, a launcher to use) */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_PERFGUARD_INSTRUCTIONS', options);
+    this.name = 'InstructionsModeError';
+  }
+}
+
 function hasNameAndCode(error: unknown, name: string, code: PerfguardErrorCode): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const candidate = error as { name?: unknown; code?: unknown };
@@ -104,6 +117,14 @@ export function isMeasurementError(error: unknown): error is MeasurementError {
   return (
     error instanceof MeasurementError ||
     hasNameAndCode(error, 'MeasurementError', 'ERR_PERFGUARD_MEASUREMENT')
+  );
+}
+
+/** True for an {@link InstructionsModeError}, even one created in another VM context. */
+export function isInstructionsModeError(error: unknown): error is InstructionsModeError {
+  return (
+    error instanceof InstructionsModeError ||
+    hasNameAndCode(error, 'InstructionsModeError', 'ERR_PERFGUARD_INSTRUCTIONS')
   );
 }
 
