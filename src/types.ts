@@ -54,6 +54,22 @@ export interface ProcessFigures {
   preemptedShare: number | null;
   /** CPU time per call, in seconds; null when too short to tell. */
   cpuTimePerCall: number | null;
+  /** Instructions per call (instructions mode); absent or null in time mode. */
+  instructions?: number | null;
+}
+
+/** What callgrind counted for a benchmark in instructions mode. */
+export interface InstructionFigures {
+  /** Instructions per call: the median of the counted rounds, perfguard's own loop subtracted. */
+  median: number;
+  /** Instructions per call in each counted round. */
+  rounds: number[];
+  /** Calls in each counted round. */
+  callsPerRound: number;
+  /** (max − min) / median of the rounds: 0 for deterministic code. */
+  roundSpread: number;
+  /** What perfguard's loop costs per call, already subtracted. */
+  overheadPerCall: number;
 }
 
 /** A speed runs of the benchmark settle at (several for bimodal code). */
@@ -100,7 +116,9 @@ export type ReportNoteCode =
   | 'baseline-set-aside'
   | 'profile-written'
   | 'machine-slower'
-  | 'memory-busy';
+  | 'memory-busy'
+  | 'instructions-delta'
+  | 'nondeterministic';
 
 /** Something a person reading the report should know. */
 export interface ReportNote {
@@ -126,6 +144,8 @@ export interface BaselineInfo {
   madDuration: number;
   /** Runs (processes) the reference was drawn from. */
   runs: number;
+  /** Instructions mode: the reference instructions per call the verdict used (the duration is then wall time under Valgrind). */
+  medianInstructions?: number;
 }
 
 /** What `benchmark` returns, and what the JSON report holds per test. */
@@ -140,6 +160,11 @@ export interface PerformanceReport {
   cpu: CpuFigures;
   /** How it was measured. Baselines and history are kept per mode. */
   mode: MeasuringMode;
+  /**
+   * Instructions mode: what callgrind counted, judged instead of the duration (which is wall
+   * time under Valgrind, tens of times slower than native, and not compared).
+   */
+  instructions?: InstructionFigures;
   status: ReportStatus;
   regressions: Regression[];
   /** One verdict per metric (CPU is left out when the runs were too short for the CPU clock). */

@@ -2,7 +2,6 @@ import { medianOf } from '../stats';
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
 import { MEMBERSHIP_Z, type RunComparison } from './run-comparison';
-import { SPREAD_FLOOR } from './run-groups';
 import type { ConditionedRun, RunConditions } from './run-point';
 import type { MetricThresholds, MetricType } from './thresholds';
 import type { JudgedFields, MetricVerdict, RuleName } from './verdict';
@@ -90,7 +89,7 @@ const bimodalRule: DecisionRule = (context) => {
 
 /** Whether current run `i` sits inside the range of the speed it was matched to. */
 function isWithinSpeed(context: RuleContext, i: number): boolean {
-  const spread = Math.max(context.ref.spread.standardDeviation, SPREAD_FLOOR);
+  const spread = Math.max(context.ref.spread.standardDeviation, context.scale.spreadFloor);
   const runs = Math.max(context.comparison.matched[i]?.runs ?? 1, 1);
   return Math.abs(context.comparison.deltas[i] ?? Infinity) <= MEMBERSHIP_Z * spread * Math.sqrt(1 + 1 / runs);
 }

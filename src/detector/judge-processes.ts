@@ -1,10 +1,11 @@
 import { medianAbsoluteDeviation } from 'simple-statistics';
 import { formatDuration } from '../_format';
-import type { BaselineEpoch, BaselineInfo, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
+import { type GroupSpread, medianOf } from '../stats';
+import type { BaselineEpoch, BaselineInfo, MeasuringMode, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
 import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
 import type { Reference } from './reference';
 import type { ConditionedRun } from './run-point';
-import type { MetricType, Thresholds } from './thresholds';
+import type { MetricThresholds, MetricType, Thresholds } from './thresholds';
 import type { MetricVerdict } from './verdict';
 
 /** A baseline epoch with the runs of unchanged code since it was founded: what a verdict compares with. */
@@ -21,6 +22,10 @@ export interface JudgeSettings {
   confidence: number;
   /** Runs a flagged verdict rests on: the measuring process and its fresh-process rounds. */
   rounds: number;
+  /** How the processes measured: time judges duration, memory and CPU; instructions judges instruction counts. @default 'time' */
+  mode?: MeasuringMode;
+  /** Instructions mode: the spread between the current process's counted rounds. */
+  withinRunSpread?: GroupSpread;
 }
 
 /** Verdicts for every metric with what they rest on. */
@@ -43,7 +48,18 @@ const VALUE_OF: Record<MetricType, PickValue> = {
   duration: (process) => process.duration,
   memory: (process) => process.memory,
   cpu: (process) => process.cpuTimePerCall,
+  instructions: (process) => process.instructions ?? null,
 };
+
+/** The metrics a mode judges, the primary one first. */
+function metricsOf(mode: MeasuringMode): readonly MetricType[] {
+  return mode === 'instructions' ? ['instructions'] : ['duration', 'memory', 'cpu'];
+}
+
+/** A metric's thresholds: instruction counts use the duration's (the user's pass/fail line). */
+function thresholdsFor(metric: MetricType, thresholds: Thresholds): MetricThresholds {
+  return metric === 'instructions' ? thresholds.duration : thresholds[metric];
+}
 
 function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: PickValue): ConditionedRun[] {
   return processes.flatMap((process) => {
@@ -72,9 +88,10 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
     metricType: metric,
     reference: baseline === undefined ? [] : runsOf(baseline.processes, VALUE_OF[metric]),
     current: now,
-    thresholds: settings.thresholds[metric],
+    thresholds: thresholdsFor(metric, settings.thresholds),
     confidence: settings.confidence,
     rounds: settings.rounds - 1,
+    withinRunSpread: metric === 'instructions' ? settings.withinRunSpread : undefined,
   });
 }
 
@@ -83,14 +100,14 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
  * the screening bar. Nothing is measured again otherwise.
  */
 export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, settings: JudgeSettings): boolean {
-  return (['duration', 'memory', 'cpu'] as const).some((metric) => {
+  return metricsOf(settings.mode ?? 'time').some((metric) => {
     const current = runsOf([first], VALUE_OF[metric]);
     if (current.length === 0) return false;
     return shouldConfirm({
       metricType: metric,
       reference: runsOf(baseline.processes, VALUE_OF[metric]),
       current,
-      thresholds: settings.thresholds[metric],
+      thresholds: thresholdsFor(metric, settings.thresholds),
       confidence: settings.confidence,
       rounds: settings.rounds - 1,
     });
@@ -116,9 +133,10 @@ function evidenceOf(judgement: RunJudgement, reference: Reference): RunEvidence 
   };
 }
 
-function notesOf(evidence: RunEvidence, warning: number): ReportNote[] {
+function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): ReportNote[] {
   const notes: ReportNote[] = [];
-  if (evidence.referenceRuns < LITTLE_HISTORY_RUNS) {
+  // Exact counts are judged on the spread of their own counted rounds from the first run on.
+  if (evidence.referenceRuns < LITTLE_HISTORY_RUNS && mode === 'time') {
     notes.push({
       code: 'little-history',
       message: `the baseline rests on ${evidence.referenceRuns} run(s) so far: how far this benchmark wanders between processes is barely known, so a flagged slowdown rests on its fresh-process rounds`,
@@ -163,6 +181,21 @@ function memoryNote(current: ProcessFigures[], reference: StoredProcess[]): Repo
 
 function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, environmentKey: string, reference: Reference): BaselineInfo {
   const centres = reference.runs.map((run) => run.value);
+  if (duration.metricType === 'instructions') {
+    // Instruction counts are judged; the duration is wall time under Valgrind, for the record.
+    const durations = baseline.processes.map((process) => process.duration);
+    return {
+      createdAt: baseline.epoch.createdAt,
+      commit: baseline.epoch.commit,
+      reason: baseline.epoch.reason,
+      environmentKey: baseline.epoch.environmentKey,
+      isSameEnvironment: baseline.epoch.environmentKey === environmentKey,
+      medianDuration: durations.length === 0 ? 0 : medianOf(durations),
+      madDuration: durations.length > 1 ? medianAbsoluteDeviation(durations) : 0,
+      runs: centres.length,
+      medianInstructions: duration.baselineValue ?? 0,
+    };
+  }
   return {
     createdAt: baseline.epoch.createdAt,
     commit: baseline.epoch.commit,
@@ -185,18 +218,19 @@ export function judgeProcesses(
   environmentKey: string,
   settings: JudgeSettings,
 ): ProcessJudgement {
-  const judged = (['duration', 'memory', 'cpu'] as const).flatMap((metric) => {
+  const metrics = metricsOf(settings.mode ?? 'time');
+  const judged = metrics.flatMap((metric) => {
     const judgement = judgeMetric(metric, current, baseline, settings);
     return judgement === undefined ? [] : [{ metric, judgement }];
   });
   const verdicts = judged.map((entry) => entry.judgement.verdict);
-  const duration = judged.find((entry) => entry.metric === 'duration')?.judgement;
+  const duration = judged.find((entry) => entry.metric === metrics[0])?.judgement;
   if (baseline === undefined || duration?.reference === undefined) return { verdicts, evidence: null, baseline: null, notes: [] };
   const evidence = evidenceOf(duration, duration.reference);
   return {
     verdicts,
     evidence,
     baseline: baselineInfoOf(baseline, duration.verdict, environmentKey, duration.reference),
-    notes: [...notesOf(evidence, settings.thresholds.duration.warning), ...memoryNote(current, baseline.processes)],
+    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...memoryNote(current, baseline.processes)],
   };
 }

@@ -1,4 +1,4 @@
-import { medianOf } from '../stats';
+import { type GroupSpread, medianOf } from '../stats';
 import { conditionFactor, decide, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
@@ -19,6 +19,8 @@ export interface JudgeRunsInput {
   confidence: number;
   /** Fresh-process rounds a flagged first run gets (for the detectable factor). */
   rounds: number;
+  /** Spread between the counted rounds inside the current process (instruction counts), pooled with the runs'. */
+  withinRunSpread?: GroupSpread | undefined;
 }
 
 /** A verdict with what it rests on. */
@@ -68,7 +70,7 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
   const scale = scaleOf(input.metricType);
   const ref = buildReference(input.reference, scale, input.thresholds.warning);
   if (ref === undefined || input.current.length === 0) return noBaseline(input);
-  const comparison = compareRuns(ref, input.current.map((run) => run.value), scale, input.confidence);
+  const comparison = compareRuns(ref, input.current.map((run) => run.value), scale, input.confidence, input.withinRunSpread);
   const { baselineValue, currentValue, factor } = centres(scale, comparison, input.current);
   const reference = ref.runs as ConditionedRun[];
   const context: RuleContext = {
@@ -101,7 +103,7 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
     reference: ref,
     comparison,
     detectableFactor: scale.isLog
-      ? detectableFactor({ spread: ref.spread, referenceRuns: ref.runs.length, currentRuns: 1 + input.rounds, level: input.confidence })
+      ? detectableFactor({ spread: ref.spread, referenceRuns: ref.runs.length, currentRuns: 1 + input.rounds, level: input.confidence, spreadFloor: scale.spreadFloor })
       : null,
   };
 }

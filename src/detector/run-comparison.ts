@@ -36,10 +36,10 @@ export const MEMBERSHIP_Z = 2.5;
  * The speed a current run is judged against: the slowest one it could belong to (it is not
  * below that speed's range), else the fastest. For one speed, that speed.
  */
-export function matchGroup(x: number, groups: readonly RunGroup[], spread: GroupSpread): RunGroup {
+export function matchGroup(x: number, groups: readonly RunGroup[], spread: GroupSpread, floor = SPREAD_FLOOR): RunGroup {
   const fastest = groups[0];
   if (fastest === undefined) throw new RangeError('matchGroup needs at least one group');
-  const s = Math.max(spread.standardDeviation, SPREAD_FLOOR);
+  const s = Math.max(spread.standardDeviation, floor);
   let chosen = fastest;
   for (const group of groups) {
     const lowerBound = group.x - MEMBERSHIP_Z * s * Math.sqrt(1 + referenceVariance(group.runs));
@@ -55,17 +55,18 @@ export function matchGroup(x: number, groups: readonly RunGroup[], spread: Group
  * Student's t on those degrees of freedom. With one current run this is the prediction interval of a new run; with several
  * (fresh-process rounds) the two-sample comparison of their centres.
  */
-export function compareRuns(reference: Reference, current: readonly number[], scale: MetricScale, level: number): RunComparison {
+export function compareRuns(reference: Reference, current: readonly number[], scale: MetricScale, level: number, withinRun?: GroupSpread): RunComparison {
   const xs = current.map((value) => scale.toScale(value));
-  const matched = xs.map((x) => matchGroup(x, reference.groups, reference.spread));
+  const matched = xs.map((x) => matchGroup(x, reference.groups, reference.spread, scale.spreadFloor));
   const deltas = xs.map((x, i) => x - (matched[i]?.x ?? 0));
   const meanDelta = deltas.reduce((sum, delta) => sum + delta, 0) / Math.max(deltas.length, 1);
   // The spread of the speeds the runs matched (for bimodal code, a fast speed can be far
   // tighter than a slow one), pooled with the current runs' own.
   const speeds = [...new Set(matched)];
-  const spread = pooledStandardDeviation([...(reference.groups.length > 1 ? speeds.map((group) => group.spread) : [reference.spread]), spreadOf(deltas)]);
-  const floor = scale.isLog ? SPREAD_FLOOR : 0;
-  const s = Math.max(spread.standardDeviation, floor);
+  const spreads = [...(reference.groups.length > 1 ? speeds.map((group) => group.spread) : [reference.spread]), spreadOf(deltas)];
+  // Instruction counts add the spread between a process's own counted rounds.
+  const spread = pooledStandardDeviation(withinRun === undefined ? spreads : [...spreads, withinRun]);
+  const s = Math.max(spread.standardDeviation, scale.spreadFloor);
   const matchedRuns = matched.reduce((sum, group) => sum + referenceVariance(group.runs), 0) / Math.max(matched.length, 1);
   const standardError = s * Math.sqrt(matchedRuns + 1 / Math.max(xs.length, 1));
   if (spread.degreesOfFreedom < 1 || standardError === 0) {
@@ -99,10 +100,12 @@ export interface DetectableInput {
   currentRuns: number;
   /** Evidence level of the verdict. */
   level: number;
+  /** Smallest spread assumed (the metric's scale). @default 0.005 */
+  spreadFloor?: number;
 }
 
 function detectionProbability(delta: number, input: DetectableInput): number {
-  const s = Math.max(input.spread.standardDeviation, SPREAD_FLOOR);
+  const s = Math.max(input.spread.standardDeviation, input.spreadFloor ?? SPREAD_FLOOR);
   const df = Math.max(input.spread.degreesOfFreedom, 1);
   const reference = referenceVariance(input.referenceRuns);
   const firstRun = s * Math.sqrt(reference + 1);

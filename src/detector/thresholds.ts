@@ -3,9 +3,13 @@ import { ConfigError } from '../errors';
 
 /**
  * The metrics perfguard judges: `duration` (wall time per call), `memory` (heap growth per
- * call) and `cpu` (CPU time of all threads per call).
+ * call) and `cpu` (CPU time of all threads per call) in time mode; `instructions` (per call,
+ * judged with the duration thresholds) in instructions mode.
  */
-export type MetricType = 'duration' | 'memory' | 'cpu';
+export type MetricType = 'duration' | 'memory' | 'cpu' | 'instructions';
+
+/** The metrics with thresholds of their own. */
+export type ThresholdMetric = Exclude<MetricType, 'instructions'>;
 
 /** Slowdown factors at which a metric's regression becomes a warning or critical. */
 export interface MetricThresholds {
@@ -28,7 +32,7 @@ export interface Thresholds {
 }
 
 /** A partial override of {@link Thresholds}, as accepted by options. */
-export type ThresholdOverrides = { [M in MetricType]?: Partial<MetricThresholds> };
+export type ThresholdOverrides = { [M in ThresholdMetric]?: Partial<MetricThresholds> };
 
 /**
  * Defaults. Duration: warning 1.2x, critical 1.5x, no floor. Memory (heap growth per call):
@@ -43,7 +47,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
 });
 
 /** The metric names thresholds can be given for. */
-export const METRIC_TYPES: readonly MetricType[] = ['duration', 'memory', 'cpu'];
+export const METRIC_TYPES: readonly ThresholdMetric[] = ['duration', 'memory', 'cpu'];
 
 /**
  * A fresh, mutable copy of `base` (the defaults unless given) with `overrides` applied and

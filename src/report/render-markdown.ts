@@ -1,7 +1,7 @@
 import { formatConfidence, formatFactor } from '../_format';
 import { type Outcome, outcomeOf } from '../detector';
 import type { PerformanceReport } from '../types';
-import { formatCurrent, formatDetectable, formatReference } from './render-table';
+import { formatCurrent, formatDetectable, formatReference, primaryVerdict } from './render-table';
 import { describeCounts, type RunSummary } from './run-summary';
 
 /** Hidden marker that lets CI find and update its one comment instead of adding more. */
@@ -43,7 +43,7 @@ function headline(summary: RunSummary): string {
 }
 
 function row(report: PerformanceReport): string {
-  const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
+  const duration = primaryVerdict(report);
   const cells = [
     `\`${escapeCell(report.name)}\``,
     formatReference(report),

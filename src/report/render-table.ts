@@ -1,4 +1,4 @@
-import { formatDuration, formatFactor } from '../_format';
+import { formatDuration, formatFactor, formatInstructions } from '../_format';
 import { outcomeOf } from '../detector';
 import type { PerformanceReport } from '../types';
 import { describeCounts, type RunSummary } from './run-summary';
@@ -17,6 +17,7 @@ function runsSuffix(runs: number | undefined): string {
  * the measuring process's median ± MAD of its samples.
  */
 export function formatCurrent(report: PerformanceReport): string {
+  if (report.instructions !== undefined) return formatInstructions(report.instructions.median);
   const runs = report.processes?.length ?? 1;
   const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
   if (runs > 1 && duration !== undefined) return `${formatDuration(duration.currentValue)}${runsSuffix(runs)}`;
@@ -27,18 +28,26 @@ export function formatCurrent(report: PerformanceReport): string {
 export function formatReference(report: PerformanceReport): string {
   const { baseline } = report;
   if (baseline === null) return '–';
+  if (baseline.medianInstructions !== undefined) return `${formatInstructions(baseline.medianInstructions)}${runsSuffix(baseline.runs)}`;
   return `${formatMedianSpread(baseline.medianDuration, baseline.madDuration, baseline.runs ?? 2)}${runsSuffix(baseline.runs)}`;
 }
 
 /** The smallest slowdown the rule proves here: `1.07x`, or – when unknown. */
 export function formatDetectable(report: PerformanceReport): string {
   const factor = report.evidence?.detectableFactor ?? null;
-  return factor === null ? '–' : `${factor.toFixed(2)}x`;
+  if (factor === null) return '–';
+  return `${factor.toFixed(factor < 1.01 ? 3 : 2)}x`;
+}
+
+/** The verdict a report's row shows: instructions in instructions mode, else duration. */
+export function primaryVerdict(report: PerformanceReport): PerformanceReport['verdicts'][number] | undefined {
+  const metric = report.mode === 'instructions' ? 'instructions' : 'duration';
+  return report.verdicts.find((verdict) => verdict.metricType === metric);
 }
 
 /** The table row of one report. */
 export function tableRow(report: PerformanceReport): string[] {
-  const duration = report.verdicts.find((verdict) => verdict.metricType === 'duration');
+  const duration = primaryVerdict(report);
   return [
     report.name,
     formatCurrent(report),

@@ -1,6 +1,7 @@
 import { assertKnownOptions, expectConfidence, expectOneOf, expectPositiveInteger } from '../_options';
 import { resolveThresholds, type ThresholdOverrides } from '../detector';
 import { ConfigError } from '../errors';
+import type { MeasuringMode } from '../types';
 import { MEASURE_OPTION_NAMES, type MeasureOptions, resolveMeasureOptions, type ResolvedMeasureOptions } from '../tracker';
 import type { EnvironmentMismatchMode } from './current-run';
 
@@ -23,6 +24,12 @@ export interface BenchmarkOptions<TInput = unknown> extends MeasureOptions<TInpu
   rounds?: number;
   /** `false` is `rounds: 1`: never measure again in fresh processes. @default true */
   retry?: boolean;
+  /**
+   * How to measure: `'time'` (wall clock, everywhere) or `'instructions'` (instructions per
+   * call counted under Valgrind: exact, Linux only; see `perfguard test --instructions`).
+   * Baselines are kept per mode. @default PERFGUARD_MODE, else 'time'
+   */
+  mode?: MeasuringMode;
   /** With no baseline yet, store this measurement as the first one. @default true */
   saveFirstBaseline?: boolean;
   /**
@@ -51,6 +58,8 @@ export interface ResolvedBenchmarkOptions<TInput = unknown> {
   environmentMismatch: EnvironmentMismatchMode | undefined;
   /** Runs a flagged verdict or a new baseline rests on; undefined to take PERFGUARD_ROUNDS, else the default. */
   rounds: number | undefined;
+  /** How to measure; undefined to take PERFGUARD_MODE, else time. */
+  mode: MeasuringMode | undefined;
   retry: boolean;
   saveFirstBaseline: boolean;
   profile: false | true | 'on-regression';
@@ -65,6 +74,7 @@ export const BENCHMARK_OPTION_NAMES = [
   'environmentMismatch',
   'rounds',
   'retry',
+  'mode',
   'saveFirstBaseline',
   'profile',
 ] as const;
@@ -130,6 +140,7 @@ export function resolveBenchmarkOptions<TInput>(
         : expectOneOf(record['environmentMismatch'], ['compare', 'skip'] as const, 'environmentMismatch'),
     rounds: record['rounds'] === undefined ? undefined : expectRounds(record['rounds'], 'rounds'),
     retry: record['retry'] === undefined ? true : expectBoolean(record['retry'], 'retry'),
+    mode: record['mode'] === undefined ? undefined : expectOneOf(record['mode'], ['time', 'instructions'] as const, 'mode'),
     saveFirstBaseline: record['saveFirstBaseline'] === undefined ? true : expectBoolean(record['saveFirstBaseline'], 'saveFirstBaseline'),
     profile: record['profile'] === undefined ? false : expectOneOf(record['profile'], [true, false, 'on-regression'] as const, 'profile'),
   };

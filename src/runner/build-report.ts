@@ -6,6 +6,7 @@ import type {
   BaselineInfo,
   CpuFigures,
   DurationFigures,
+  InstructionFigures,
   MeasuringMode,
   MemoryFigures,
   PerformanceReport,
@@ -93,6 +94,8 @@ export interface ReportContext {
   mode: MeasuringMode;
   /** The thresholds the verdicts used. */
   thresholds?: Thresholds;
+  /** Instructions mode: what callgrind counted. */
+  instructions?: InstructionFigures;
   notes: ReportNote[];
   metadata: Record<string, unknown>;
   attempt: number;
@@ -120,7 +123,9 @@ export function buildReport(measurement: Measurement, context: ReportContext): P
     processes: context.processes,
     evidence: context.evidence,
     ...(context.thresholds === undefined ? {} : { thresholds: context.thresholds }),
-    notes: [...stabilityNotesOf(measurement, duration), ...context.notes],
+    ...(context.instructions === undefined ? {} : { instructions: context.instructions }),
+    // Stability notes read the samples of a timed measurement; a count has none to read.
+    notes: [...(context.instructions === undefined ? stabilityNotesOf(measurement, duration) : []), ...context.notes],
     baseline: context.baseline,
     metadata: context.metadata,
     environment: measurement.environment,

@@ -3,7 +3,8 @@ import { assertKnownOptions, describeValue, expectFunction, expectName } from '.
 import type { ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, MeasurementError } from '../errors';
 import { openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
-import { type Measurement, measureFunction, startSingleRun } from '../tracker';
+import { countInstructions, type Measurement, measureFunction, startSingleRun } from '../tracker';
+import { measurementOfCount } from './instructions-step';
 import type { PerformanceReport } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
 import {
@@ -17,7 +18,7 @@ import { CurrentRun, type EnvironmentMismatchMode } from './current-run';
 import type { RoundRunner } from './fresh-process-rounds';
 import { MeasureBlock } from './measure-block';
 import { PerformanceRegressionDetector } from './performance-regression-detector';
-import { runPipeline } from './pipeline';
+import { type PipelineRequest, runPipeline } from './pipeline';
 import { pipelineRequest, roundsFromEnv, runOnce, type SettingsSource, timeRounds } from './pipeline-request';
 import { measureAsRound } from './round-child';
 import { readRoundRole } from './round-protocol';
@@ -133,12 +134,31 @@ export class PerformanceRegressionTester {
       return measureAsRound(role, name, () => measureFunction(measured, name, resolved.measureOptions), () => runOnce(measured, name, resolved));
     }
     const request = pipelineRequest(name, caller, resolved, this.settingsSource());
+    if (request.mode === 'instructions') return this.countAt(measured, name, resolved, request);
     const run = await this.startRun(name, caller);
     const measurement = await measureFunction(measured, name, resolved.measureOptions);
     const { setup, teardown } = resolved.measure;
     request.profile = { fn: measured, setup, teardown: teardown as ((input: unknown) => unknown) | undefined, directory: this.profileDir };
     timeRounds(request, measurement);
     return runPipeline(measurement, request, run);
+  }
+
+  /**
+   * Instructions mode: counts `fn` under Valgrind (warm-up, then counted rounds of a fixed
+   * number of calls), judges the count against the instruction baseline and records it.
+   */
+  private async countAt(fn: (input: unknown) => unknown, name: string, resolved: ResolvedBenchmarkOptions, request: PipelineRequest, calls?: number): Promise<PerformanceReport> {
+    const run = await this.startRun(name, request.caller);
+    const startedAt = new Date().toISOString();
+    const { setup, teardown, warmupCalls } = resolved.measure;
+    const count = await countInstructions(fn, name, {
+      ...(setup === undefined ? {} : { setup }),
+      ...(teardown === undefined ? {} : { teardown: teardown }),
+      ...(warmupCalls === undefined ? {} : { warmup: warmupCalls }),
+      ...(calls === undefined ? {} : { calls }),
+    });
+    request.instructions = count;
+    return runPipeline(measurementOfCount(count, startedAt), request, run);
   }
 
   /**
@@ -178,6 +198,11 @@ export class PerformanceRegressionTester {
     const resolved: ResolvedBenchmarkOptions = resolveBenchmarkOptions(options, this.defaults, 'measure');
     const role = readRoundRole(this.env);
     const request = role === undefined ? pipelineRequest(name, caller, resolved, this.settingsSource()) : undefined;
+    if (request?.mode === 'instructions') {
+      // Exact counts: one call counted in each round.
+      if (fn === undefined) throw new ConfigError(`measure('${name}'): the block form cannot be counted in instructions mode; pass the code as a function: measure('${name}', () => work()).`);
+      return this.countAt(fn, name, resolved, request, 1);
+    }
     const single = startSingleRun(name, resolved.measure.clock);
     const finish = async (): Promise<PerformanceReport> => {
       const measurement = single.stop();

@@ -1,4 +1,6 @@
+import { expectOneOf } from '../_options';
 import { resolveThresholds } from '../detector';
+import type { MeasuringMode } from '../types';
 import { type Measurement, startSingleRun } from '../tracker';
 import type { CallerPlace } from './_caller';
 import { DEFAULT_ROUNDS, expectRounds, type ResolvedBenchmarkOptions } from './benchmark-options';
@@ -32,9 +34,23 @@ export function roundsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return expectRounds(Number(raw), 'PERFGUARD_ROUNDS');
 }
 
-/** Rounds: the benchmark's option, else PERFGUARD_ROUNDS, else 3; 1 with `retry: false`. */
+/** PERFGUARD_MODE (`perfguard test --instructions` sets it), validated; undefined when unset. */
+export function modeFromEnv(env: NodeJS.ProcessEnv): MeasuringMode | undefined {
+  const raw = nonEmpty(env['PERFGUARD_MODE']);
+  return raw === null ? undefined : expectOneOf(raw, ['time', 'instructions'] as const, 'PERFGUARD_MODE');
+}
+
+/** The mode: the benchmark's option, else PERFGUARD_MODE, else time. */
+export function modeFor(resolved: ResolvedBenchmarkOptions, env: NodeJS.ProcessEnv): MeasuringMode {
+  return resolved.mode ?? modeFromEnv(env) ?? 'time';
+}
+
+/**
+ * Rounds: the benchmark's option, else PERFGUARD_ROUNDS, else 3; 1 with `retry: false`, and
+ * in instructions mode, where counts are exact and another process adds nothing.
+ */
 function roundsFor(resolved: ResolvedBenchmarkOptions, env: NodeJS.ProcessEnv): number {
-  if (!resolved.retry) return 1;
+  if (!resolved.retry || modeFor(resolved, env) === 'instructions') return 1;
   return resolved.rounds ?? roundsFromEnv(env) ?? DEFAULT_ROUNDS;
 }
 
@@ -53,8 +69,9 @@ export function pipelineRequest(name: string, caller: CallerPlace, resolved: Res
       thresholds: resolveThresholds(resolved.thresholds, 'thresholds', detector.thresholds),
       confidence: resolved.confidence ?? detector.confidence,
       rounds: roundsFor(resolved, env),
+      mode: modeFor(resolved, env),
     },
-    mode: 'time',
+    mode: modeFor(resolved, env),
     updateReason: isUpdate ? (nonEmpty(env['PERFGUARD_BASELINE_REASON']) ?? 'UPDATE_PERFORMANCE_BASELINE') : undefined,
     environmentMismatch: resolved.environmentMismatch ?? detector.environmentMismatch,
     rounds: roundRunner === undefined ? chooseRoundRunner(env, caller.testFile) : (roundRunner ?? undefined),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { formatFactor } from '../_format';
 import { isRegressionVerdict } from '../detector';
-import type { Measurement } from '../tracker';
+import type { InstructionCount, Measurement } from '../tracker';
+import { instructionFigures, instructionNotes, roundSpreadOf } from './instructions-step';
 import type { BaselineEpoch, MeasuringMode, PerformanceReport, ProcessFigures, ReportNote } from '../types';
 import type { CallerPlace } from './_caller';
 import type { ResolvedBenchmarkOptions } from './benchmark-options';
@@ -32,6 +33,8 @@ export interface PipelineRequest {
   roundTimeoutMs: number;
   /** What one round is expected to take (the first measurement and a process start), in ms. */
   expectedRoundMs: number;
+  /** Instructions mode: what callgrind counted (the measurement then carries its wall time only). */
+  instructions?: InstructionCount;
 }
 
 /** The processes a verdict or baseline rests on, and what to say about them. */
@@ -52,12 +55,18 @@ interface Evidence {
 export async function runPipeline(measurement: Measurement, request: PipelineRequest, run: CurrentRun): Promise<PerformanceReport> {
   const environmentKey = measurement.environment.key;
   const first = processFiguresOf(measurement);
+  const { instructions } = request;
+  if (instructions !== undefined) {
+    first.instructions = instructions.medianInstructionsPerCall;
+    request.settings.withinRunSpread = roundSpreadOf(instructions);
+  }
   const baseline = request.updateReason === undefined ? await run.findBaseline(request.name, environmentKey, request.mode, request.environmentMismatch) : undefined;
   const epochReason = request.updateReason ?? (baseline === undefined && request.options.saveFirstBaseline ? 'first measurement' : undefined);
   const evidence = await confirmStep(first, baseline, epochReason !== undefined, request);
   const judgement = judgeProcesses(evidence.processes, baseline, environmentKey, request.settings);
   const notes = [...judgement.notes, ...mismatchNotes(baseline, environmentKey), ...evidence.notes, ...foundingNotes(baseline, request, evidence)];
   const report = buildReport(measurement, {
+    ...(instructions === undefined ? {} : { instructions: instructionFigures(instructions) }),
     verdicts: judgement.verdicts,
     ...(request.updateReason === undefined ? {} : { status: 'baseline-updated' as const }),
     baseline: judgement.baseline,
@@ -73,6 +82,7 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
     runId: run.id,
     confidence: request.settings.confidence,
   });
+  if (instructions !== undefined) report.notes.push(...instructionNotes(report));
   if (request.profile !== undefined && (request.options.profile === true || (request.options.profile === 'on-regression' && report.status === 'regression'))) {
     await profileStep(report, request.profile);
   }

@@ -118,7 +118,8 @@ export const MIGRATIONS: readonly Migration[] = [
     cpu_time_s REAL,
     warning REAL,
     critical REAL,
-    detectable REAL
+    detectable REAL,
+    instructions REAL
   );
   INSERT INTO results_v3 (id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor)
     SELECT id, run_id, test_name, attempt, created_at, status, verdict, place, environment_key, median_s, p25_s, p75_s, memory_mb, cpu_percent, factor FROM results;
@@ -140,6 +141,7 @@ export const MIGRATIONS: readonly Migration[] = [
     memory_probe_ns REAL,
     preempted_share REAL,
     cpu_time_s REAL,
+    instructions REAL,
     PRIMARY KEY (result_id, idx)
   );
   INSERT INTO result_processes (result_id, idx, measured_at, duration_s, memory_mb, cpu_percent, machine_probe_ns, memory_probe_ns, preempted_share)

@@ -40,6 +40,8 @@ export interface ResultRow {
   critical: number | null;
   /** The detectable factor of the verdict. */
   detectable: number | null;
+  /** Instructions per call (instructions mode). */
+  instructions: number | null;
 }
 
 /** A `result_data` row: the report and samples of one result. */
@@ -130,7 +132,8 @@ function verdictColumn(result: ResultRecord): string {
 
 export function resultToRow(result: ResultRecord): ResultRow {
   const { duration, memory, cpu } = result.report;
-  const durationVerdict = result.report.verdicts.find((verdict) => verdict.metricType === 'duration');
+  const primary = result.report.mode === 'instructions' ? 'instructions' : 'duration';
+  const durationVerdict = result.report.verdicts.find((verdict) => verdict.metricType === primary);
   const factor = durationVerdict?.regressionFactor;
   return {
     id: result.id,
@@ -154,6 +157,7 @@ export function resultToRow(result: ResultRecord): ResultRow {
     warning: result.report.thresholds?.duration.warning ?? null,
     critical: result.report.thresholds?.duration.critical ?? null,
     detectable: result.report.evidence?.detectableFactor ?? null,
+    instructions: result.report.instructions?.median ?? null,
   };
 }
 
@@ -203,6 +207,7 @@ export interface ProcessRow {
   memory_probe_ns: number | null;
   preempted_share: number | null;
   cpu_time_s: number | null;
+  instructions: number | null;
 }
 
 /** The process rows of a result (see {@link processesOf}). */
@@ -219,6 +224,7 @@ export function processesToRows(result: ResultRecord): ProcessRow[] {
     memory_probe_ns: process.memoryProbeNs,
     preempted_share: process.preemptedShare,
     cpu_time_s: process.cpuTimePerCall,
+    instructions: process.instructions ?? null,
   }));
 }
 
@@ -236,5 +242,6 @@ export function processFromRow(row: ProcessRow, isFounding: boolean): StoredProc
     memoryProbeNs: row.memory_probe_ns,
     preemptedShare: row.preempted_share,
     cpuTimePerCall: row.cpu_time_s,
+    instructions: row.instructions,
   };
 }

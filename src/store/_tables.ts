@@ -26,6 +26,7 @@ export const TABLE_COLUMNS = {
     'warning',
     'critical',
     'detectable',
+    'instructions',
   ],
   result_data: ['result_id', 'report_json', 'samples_json'],
   result_processes: [
@@ -39,6 +40,7 @@ export const TABLE_COLUMNS = {
     'memory_probe_ns',
     'preempted_share',
     'cpu_time_s',
+    'instructions',
   ],
   baselines: ['id', 'test_name', 'environment_key', 'mode', 'created_at', 'git_commit', 'reason', 'created_by', 'result_id', 'is_deleted'],
 } as const;

@@ -19,3 +19,4 @@ export { BATCH_THRESHOLD_NS } from './_timing-loop';
 export { DEFAULT_PROFILE_MS, recordCpuProfile } from './cpu-profile';
 export { startSingleRun } from './single-run';
 export type { SingleRun } from './single-run';
+export * from './instructions';

@@ -36,7 +36,7 @@ export function registerHistoryCommand(program: Command, context: CommandContext
         return;
       }
       const rows = history.map(({ run, result }) => {
-        const duration = result.report.verdicts.find((v) => v.metricType === 'duration');
+        const duration = result.report.verdicts.find((v) => v.metricType === (result.report.mode === 'instructions' ? 'instructions' : 'duration'));
         return [
           result.createdAt,
           run.commit?.slice(0, 12) ?? '–',

@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import { configArguments, JEST_COMMAND_ENV, type JestCommand, LAUNCH_STATE_ENV, type LaunchState, readLaunchState, resolveJestBin } from '../../_launch';
 import type { FailOn } from '../../detector';
 import { ConfigError } from '../../errors';
+import { checkInstructionsSupport, valgrindCommand } from '../../tracker';
 import { publishRun, runFailure, type RunSummary, summarizeRun } from '../../report';
 import { openStore, resolveStorePath } from '../../store';
 import { type CommandContext, parsePositiveInteger } from '../_context';
@@ -14,6 +15,7 @@ import { type CommandContext, parsePositiveInteger } from '../_context';
 /** What `perfguard test` was asked. */
 interface TestOptions {
   rounds?: string;
+  instructions?: boolean;
   failOn?: FailOn;
   db?: string;
   outputDir?: string;
@@ -31,9 +33,16 @@ function findJest(cwd: string): string {
   return bin;
 }
 
-function runJest(context: CommandContext, command: JestCommand, jestArgs: string[], env: NodeJS.ProcessEnv): Promise<JestExit> {
+/** The program and arguments that run Jest: Node directly, or Node under callgrind. */
+interface Launch {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+function runJest(context: CommandContext, launch: Launch, cwd: string): Promise<JestExit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command.node, [...command.nodeArgs, command.jest, ...jestArgs], { cwd: command.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
+    const child = spawn(launch.file, launch.args, { cwd, env: launch.env, stdio: ['inherit', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => context.stdout.write(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => context.stderr.write(chunk.toString()));
     child.on('error', reject);
@@ -44,6 +53,30 @@ function runJest(context: CommandContext, command: JestCommand, jestArgs: string
 /** The run as the reporter recorded it, else as the helpers did (no perfguard reporter configured). */
 function launchStateOf(stateFile: string, fallback: LaunchState): LaunchState {
   return readLaunchState(stateFile) ?? fallback;
+}
+
+/** Refuses, with the reason and the fix, when the instructions mode cannot run here. */
+async function requireInstructionsSupport(context: CommandContext): Promise<string> {
+  const support = await checkInstructionsSupport({ env: context.env });
+  if (support.status !== 'supported') throw new ConfigError(`perfguard test --instructions: ${support.message}`);
+  return support.valgrindPath;
+}
+
+/**
+ * Jest under callgrind, in band (one process, which callgrind counts), with V8's determinism
+ * flags and PERFGUARD_MODE=instructions; fresh-process rounds add nothing to exact counts and
+ * are skipped. Dumps go to a folder that is removed afterwards.
+ */
+function underValgrind(valgrindPath: string, command: JestCommand, jestArgs: string[], env: NodeJS.ProcessEnv, stateDir: string): Launch {
+  const dumpDir = path.join(stateDir, 'callgrind');
+  fs.mkdirSync(dumpDir);
+  const counted = valgrindCommand([command.jest, ...jestArgs, '--runInBand'], {
+    dumpDir,
+    valgrindPath,
+    nodePath: command.node,
+    env: { ...env, PERFGUARD_MODE: 'instructions', PERFGUARD_ROUNDS: '1' },
+  });
+  return { file: counted.command, args: counted.args, env: counted.env };
 }
 
 /**
@@ -58,6 +91,7 @@ export async function runTestCommand(context: CommandContext, jestArgs: string[]
   }
   const rounds = options.rounds === undefined ? undefined : parsePositiveInteger(options.rounds, '--rounds');
   const jest = findJest(context.cwd);
+  const valgrind = options.instructions === true ? await requireInstructionsSupport(context) : undefined;
   const command: JestCommand = { node: process.execPath, nodeArgs: ['--expose-gc'], jest, args: configArguments(jestArgs), cwd: context.cwd };
   const runId = context.env['PERFGUARD_RUN_ID']?.trim() || randomUUID();
   const storePath = resolveStorePath({ path: options.db, rootDir: context.cwd, env: context.env });
@@ -72,7 +106,11 @@ export async function runTestCommand(context: CommandContext, jestArgs: string[]
       [LAUNCH_STATE_ENV]: stateFile,
       ...(rounds === undefined ? {} : { PERFGUARD_ROUNDS: String(rounds) }),
     };
-    const exit = await runJest(context, command, jestArgs, env);
+    const launch: Launch =
+      valgrind === undefined
+        ? { file: command.node, args: [...command.nodeArgs, command.jest, ...jestArgs], env }
+        : underValgrind(valgrind, command, jestArgs, env, stateDir);
+    const exit = await runJest(context, launch, command.cwd);
     const state = launchStateOf(stateFile, { runId, storePath, outputDir: path.resolve(context.cwd, 'perfguard-reports'), rootDir: context.cwd, failOn: 'critical' });
     return await publish(context, state, options, exit);
   } finally {
@@ -115,6 +153,7 @@ export function registerTestCommand(program: Command, context: CommandContext, s
     .description('run Jest with perfguard (fresh-process rounds for flagged benchmarks), then publish the reports and exit 0/1/2')
     .argument('[jest...]', 'Jest arguments, after --')
     .option('--rounds <n>', 'runs (processes) a flagged verdict or a new baseline rests on (default 3; 1 measures once)')
+    .option('--instructions', 'count instructions under Valgrind instead of timing (Linux; exact, in band)')
     .addOption(new Option('--fail-on <level>', 'exit 1 on regressions at or above this severity (default: the reporter\'s, else critical)').choices(['critical', 'warning', 'none']))
     .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
     .option('--output-dir <dir>', "folder for perfguard-report.json and .md (default: the reporter's outputDir, else perfguard-reports)")
