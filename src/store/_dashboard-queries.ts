@@ -72,7 +72,7 @@ export class DashboardQueries implements DashboardReader {
                SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
                       r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
                       r.cpu_time_s AS cpuTimePerCall, r.status, r.factor, r.environment_key AS environmentKey, r.runs,
-                      r.warning, r.critical, r.detectable
+                      r.warning, r.critical, r.detectable, r.mode, r.instructions
                FROM final_results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ?
                ORDER BY r.created_at DESC LIMIT ?)
              ORDER BY date`,

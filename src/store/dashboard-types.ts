@@ -41,6 +41,10 @@ export interface SeriesPoint {
   critical: number | null;
   /** The smallest slowdown the verdict could prove; null when unknown. */
   detectable: number | null;
+  /** How it was measured; in instructions mode `instructions` is what was judged. */
+  mode: string;
+  /** Instructions per call (instructions mode), else null. */
+  instructions: number | null;
 }
 
 /** A regression in the history. */

@@ -25,6 +25,17 @@ export function formatFactor(factor: number | null | undefined): string {
   return factor === null || factor === undefined ? '–' : `${factor.toFixed(2)}x`;
 }
 
+/** Instructions per call: `812`, `3.40 k`, `1.19 M`. */
+export function formatCount(count: number | null | undefined): string {
+  if (count === null || count === undefined || !Number.isFinite(count)) return '–';
+  const abs = Math.abs(count);
+  const fixed = (value: number): string => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
+  if (abs < 1e3) return fixed(count);
+  if (abs < 1e6) return `${fixed(count / 1e3)} k`;
+  if (abs < 1e9) return `${fixed(count / 1e6)} M`;
+  return `${fixed(count / 1e9)} G`;
+}
+
 /** Heap growth per call in MB, shown in KB. */
 export function formatMemory(megabytes: number | null): string {
   return megabytes === null ? '–' : `${(megabytes * 1024).toFixed(1)} KB`;

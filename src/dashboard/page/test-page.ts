@@ -1,6 +1,6 @@
 import type { EpochPoint, SeriesPoint, TestResponse } from './api.js';
 import { card, el } from './dom.js';
-import { formatDuration, formatFactor, formatMemory } from './format.js';
+import { formatCount, formatDuration, formatFactor, formatMemory } from './format.js';
 import { Chart, type ChartOptions, type ChartSeries } from './uplot-global.js';
 
 /** The baseline median in force at `time` (seconds), or null. */
@@ -133,7 +133,7 @@ export function renderTest(view: HTMLElement, data: TestResponse): Chart[] {
     el('p', {}, [el('a', { href: '#/', text: '← all tests' })]),
     el('h1', { text: data.name }),
     el('div', { className: 'cards' }, [
-      card(formatDuration(latest?.median), 'latest median'),
+      latest?.mode === 'instructions' ? card(formatCount(latest.instructions), 'instructions per call') : card(formatDuration(latest?.median), 'latest median'),
       card(formatFactor(latest?.factor), 'factor'),
       card(formatFactor(latest?.detectable), 'detectable'),
       card(latest?.status ?? '–', 'verdict'),
@@ -154,8 +154,13 @@ export function renderTest(view: HTMLElement, data: TestResponse): Chart[] {
     el('div', { className: 'panel' }, [epochs]),
   );
   const half = Math.max(320, Math.floor(width / 2) - 30);
+  // Instructions mode judges counts; the duration is wall time under Valgrind, not drawn.
+  const main =
+    latest?.mode === 'instructions'
+      ? simpleChart(durationBox, 'Instructions per call (counted under Valgrind)', xs, data.points.map((p) => p.instructions), 'instructions', '#3358d4', formatCount, width)
+      : durationChart(durationBox, data, width);
   return [
-    durationChart(durationBox, data, width),
+    main,
     simpleChart(memoryBox, 'Heap growth per call', xs, data.points.map((p) => p.memory), 'memory', '#7c3aed', formatMemory, half),
     simpleChart(cpuBox, 'CPU time per call (all threads: the code, the JIT and the GC)', xs, data.points.map((p) => p.cpuTimePerCall), 'CPU time', '#0f8a8a', formatDuration, half),
   ];
