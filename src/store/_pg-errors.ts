@@ -71,7 +71,10 @@ function tlsAdvice(target: PostgresTarget, code: string, detail: string): string
   return undefined;
 }
 
-function permissionAdvice(target: PostgresTarget, code: string, detail: string): string | undefined {
+function refusalAdvice(target: PostgresTarget, code: string, detail: string): string | undefined {
+  if (code === '54000' && detail.includes('index row size')) {
+    return `a value is too long for a PostgreSQL index (54000: ${detail}); nothing was written. Test names (and other indexed text) must stay under about 2,700 bytes: shorten the benchmark's name.`;
+  }
   if (code !== '42501') return undefined;
   return `the user "${target.user}" lacks a privilege it needs (42501: ${detail}). perfguard needs its own schema "${target.schema}": CREATE on the database to make it (GRANT CREATE ON DATABASE ${target.database} TO ${target.user}), or a schema made for it beforehand (CREATE SCHEMA ${target.schema} AUTHORIZATION ${target.user}); no superuser.`;
 }
@@ -85,7 +88,7 @@ export function explainPgError(target: PostgresTarget, action: string, error: un
   if (error instanceof StoreError) return error;
   const code = errorCode(error);
   const detail = scrubbed(target, error);
-  const advice = connectionAdvice(target, code, detail) ?? tlsAdvice(target, code, detail) ?? permissionAdvice(target, code, detail);
+  const advice = connectionAdvice(target, code, detail) ?? tlsAdvice(target, code, detail) ?? refusalAdvice(target, code, detail);
   if (advice !== undefined) return new StoreError(`Could not ${action} the perfguard store ${target.location}: ${advice}`, { cause: error });
   if (isConnectionLost(error)) {
     return new StoreError(

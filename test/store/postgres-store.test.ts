@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, StoreError } from '../../src/errors';
 import { PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
 import { SCHEMA_VERSION } from '../../src/store/_migrations';
@@ -188,6 +189,17 @@ describeWithPostgres()('the PostgreSQL store on a real server', () => {
     expect(error.message).toMatch(new RegExp(`The schema ${schema} of .* is not a perfguard store \\(it holds customers\\); it was left untouched\\. Name another schema with \\?schema=NAME`));
     const tables = await adminQuery<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema], database.name);
     expect(tables).toEqual([{ tablename: 'customers' }]);
+  });
+
+  it('refuses a test name too long for an index with a StoreError that says to shorten it, writing nothing', async () => {
+    const store = await open(database.url(freshSchema('long')));
+    const run = makeRun();
+    await store.ensureRun(run);
+    // 4,000 bytes that do not compress: over PostgreSQL's index row limit (SQLite has none).
+    const name = randomBytes(3000).toString('base64');
+    const result = makeResult(run.id, name);
+    await expect(store.insertResult(result, makeEpoch(result))).rejects.toThrow(/too long for a PostgreSQL index \(54000: .*nothing was written\. .*shorten the benchmark's name/);
+    expect(await store.counts()).toEqual({ runs: 1, results: 0, epochs: 0 });
   });
 
   const describeTls = testCertificate() === undefined ? describe.skip : describe;
