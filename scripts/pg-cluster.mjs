@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // A throwaway PostgreSQL cluster for perfguard's tests and benchmarks: initdb into a temporary
 // folder, listening on 127.0.0.1 and a Unix socket in that folder only, TLS on with a
-// self-signed certificate made for 127.0.0.1, password (SCRAM) authentication for everyone.
+// self-signed certificate made for 127.0.0.1 (or off, to test servers without TLS), password
+// (SCRAM) authentication for everyone.
 // Nothing is installed or changed outside the folder; stopping removes it.
 //
 //   import { findPostgresBin, startCluster } from './pg-cluster.mjs'
 //   node scripts/pg-cluster.mjs check       prints where the server binaries are, or why none
-//   node scripts/pg-cluster.mjs start       starts one, prints its admin URL and folder (stop it yourself)
+//   node scripts/pg-cluster.mjs start [--no-tls]  starts one, prints its admin URL and folder (stop it yourself)
 //   node scripts/pg-cluster.mjs stop DIR    stops the cluster in DIR and removes DIR
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -81,17 +82,18 @@ function makeCertificate(dir) {
 
 /**
  * Starts a cluster in a new temporary folder and resolves to its admin URL (superuser
- * `postgres` with a random password, over 127.0.0.1), the certificate it serves, and `stop()`.
- * `durable: false` (for tests) turns fsync off; benchmarks keep the defaults.
+ * `postgres` with a random password, over 127.0.0.1), the certificate it serves (undefined
+ * with `tls: false`), and `stop()`. `durable: false` (for tests) turns fsync off; benchmarks
+ * keep the defaults.
  */
-export async function startCluster({ durable = true, bin = findPostgresBin().bin } = {}) {
+export async function startCluster({ durable = true, tls = true, bin = findPostgresBin().bin } = {}) {
   if (bin === undefined) throw new Error(findPostgresBin().reason);
   const { prefix, owner } = runAs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-pg-'));
   const data = path.join(dir, 'data');
   const password = randomBytes(12).toString('hex');
   fs.writeFileSync(path.join(dir, 'pwfile'), `${password}\n`);
-  const tls = makeCertificate(dir);
+  const certificate = tls ? makeCertificate(dir) : undefined;
   chownTree(dir, owner);
   const initdbArgs = ['-D', data, '-U', ADMIN_USER, '--auth=scram-sha-256', `--pwfile=${path.join(dir, 'pwfile')}`, '-E', 'UTF8', '--no-locale'];
   run(prefix, path.join(bin, 'initdb'), durable ? initdbArgs : [...initdbArgs, '--no-sync']);
@@ -99,12 +101,13 @@ export async function startCluster({ durable = true, bin = findPostgresBin().bin
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const settings = [`-k ${dir}`, '-h 127.0.0.1', `-p ${port}`, '-c ssl=on', `-c ssl_cert_file=${tls.cert}`, `-c ssl_key_file=${tls.key}`, '-c max_connections=200'];
+    const settings = [`-k ${dir}`, '-h 127.0.0.1', `-p ${port}`, '-c max_connections=200'];
+    if (certificate !== undefined) settings.push('-c ssl=on', `-c ssl_cert_file=${certificate.cert}`, `-c ssl_key_file=${certificate.key}`);
     if (!durable) settings.push('-c fsync=off', '-c full_page_writes=off');
     try {
       run(prefix, path.join(bin, 'pg_ctl'), ['-D', data, '-o', settings.join(' '), '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
       const stop = () => stopCluster(dir, bin);
-      return { adminUrl: `postgres://${ADMIN_USER}:${password}@127.0.0.1:${port}/postgres`, host: '127.0.0.1', port, dir, certificate: tls.cert, stop };
+      return { adminUrl: `postgres://${ADMIN_USER}:${password}@127.0.0.1:${port}/postgres`, host: '127.0.0.1', port, dir, certificate: certificate?.cert, stop };
     } catch (error) {
       lastError = error;
     }
@@ -135,7 +138,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(found.bin ?? found.reason);
     process.exitCode = found.bin === undefined ? 1 : 0;
   } else if (command === 'start') {
-    const cluster = await startCluster();
+    const cluster = await startCluster({ durable: false, tls: dir !== '--no-tls' });
     console.log(`PERFGUARD_TEST_PG_URL=${cluster.adminUrl}`);
     console.log(`stop with: node scripts/pg-cluster.mjs stop ${cluster.dir}`);
   } else if (command === 'stop' && dir !== undefined) {

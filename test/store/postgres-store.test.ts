@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { ConfigError, StoreError } from '../../src/errors';
 import { PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
 import { SCHEMA_VERSION } from '../../src/store/_migrations';
@@ -231,6 +233,35 @@ describeWithPostgres()('the PostgreSQL store on a real server', () => {
       expect(error.message).toMatch(/the server's certificate could not be verified \(DEPTH_ZERO_SELF_SIGNED_CERT.*sslrootcert=\/path\/to\/ca\.crt.*sslmode=require to encrypt without verifying/);
       url.searchParams.set('sslrootcert', testCertificate() ?? '');
       expect(await usesTls(url.href, 'perfguard-tls-verify-full')).toBe(true);
+    });
+  });
+
+  describeTls('sslmode, against a second throwaway cluster that has no TLS', () => {
+    const script = path.join(__dirname, '../../scripts/pg-cluster.mjs');
+    let plain: { url: string; dir: string } | undefined;
+    beforeAll(() => {
+      const started = execFileSync(process.execPath, [script, 'start', '--no-tls'], { encoding: 'utf8' });
+      plain = { url: /^PERFGUARD_TEST_PG_URL=(\S+)$/m.exec(started)?.[1] ?? '', dir: /^stop with: .* stop (\S+)$/m.exec(started)?.[1] ?? '' };
+    }, 60_000);
+    afterAll(() => {
+      if (plain !== undefined) execFileSync(process.execPath, [script, 'stop', plain.dir]);
+    });
+
+    it('sslmode=prefer (the default) goes without TLS when the server has none', async () => {
+      const url = new URL(plain?.url ?? '');
+      url.searchParams.set('schema', freshSchema('plain'));
+      const store = await open(url.href);
+      await store.ensureRun(makeRun());
+      expect((await store.counts()).runs).toBe(1);
+    });
+
+    it('sslmode=require refuses a server without TLS, naming the setting to change', async () => {
+      const url = new URL(plain?.url ?? '');
+      url.searchParams.set('sslmode', 'require');
+      const error = await openingError(url.href);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error.message).toMatch(/the server at 127\.0\.0\.1:\d+ does not offer TLS, but sslmode=require requires it\. Turn ssl on in the server, or, on a network you trust, use sslmode=prefer or sslmode=disable\./);
+      expect(error.message).toContain('postgres:****@');
     });
   });
 
