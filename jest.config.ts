@@ -11,6 +11,9 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 30_000,
+  // One throwaway PostgreSQL cluster per run for the PostgreSQL store's tests (or PERFGUARD_TEST_PG_URL).
+  globalSetup: '<rootDir>/test/setup/postgres-global-setup.mjs',
+  globalTeardown: '<rootDir>/test/setup/postgres-global-teardown.mjs',
 };
 
 export default config;

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { ConfigError } from '../errors';
 import { openStore as openStoreAt, type PerfguardStore, resolveStorePath } from '../store';
 
@@ -16,6 +17,14 @@ export interface CommandContext {
 
 /** Listing formats every listing command takes. */
 export type ListFormat = 'table' | 'json';
+
+/**
+ * `--db`: a SQLite file or a `postgres://` URL. It never gets a default value, so `--help` cannot
+ * print PERFGUARD_DB (a URL may hold a password); commands read the variable when they run.
+ */
+export function dbOption(description = 'store: a SQLite file or a postgres:// URL (default: PERFGUARD_DB, else baselines/perfguard.db)'): Option {
+  return new Option('--db <path|url>', description);
+}
 
 /** The store a command works on: `--db`, else PERFGUARD_DB, else baselines/perfguard.db. */
 export function openStore(context: CommandContext, db: string | undefined, readonly: boolean): Promise<PerfguardStore> {

@@ -6,6 +6,7 @@ import { registerCompareCommand } from './commands/compare-command';
 import { registerDashboardCommand } from './commands/dashboard-command';
 import { registerHistoryCommand } from './commands/history-command';
 import { registerMergeCommand } from './commands/merge-command';
+import { registerPushCommand } from './commands/push-command';
 import { registerReportCommand } from './commands/report-command';
 import { registerTestCommand } from './commands/test-command';
 
@@ -49,6 +50,7 @@ function buildProgram(context: CommandContext, setExitCode: (code: number) => vo
   registerHistoryCommand(program, context);
   registerCompareCommand(program, context, setExitCode);
   registerMergeCommand(program, context);
+  registerPushCommand(program, context);
   registerDashboardCommand(program, context, untilStopped);
   registerTestCommand(program, context, setExitCode);
   // Every command (and sub-command) reports usage errors as values, never by exiting.

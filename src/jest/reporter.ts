@@ -13,7 +13,7 @@ export interface PerfguardReporterOptions {
   outputDir?: string;
   /** Lowest severity that fails the run: 'warning', 'critical' or 'none'. @default 'critical' */
   failOn?: 'warning' | 'critical' | 'none';
-  /** Store file. @default PERFGUARD_DB, else '<rootDir>/baselines/perfguard.db' */
+  /** The store: a file path or a `postgres://` URL. @default PERFGUARD_DB, else '<rootDir>/baselines/perfguard.db' */
   store?: string;
 }
 

@@ -3,7 +3,7 @@ import { assertKnownOptions, describeValue, expectConfidence, expectName, expect
 import { REFERENCE_WINDOW, resolveThresholds, type ThresholdOverrides, type Thresholds, validateThresholds } from '../detector';
 import { ConfigError } from '../errors';
 import { DEFAULT_CONFIDENCE_LEVEL } from '../stats';
-import { type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
+import { isPostgresUrl, maskPassword, openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
 import { captureEnvironment } from '../tracker';
 import type { MeasuringMode, ProcessFigures, StoredBaseline, StoredProcess } from '../types';
 import type { EnvironmentMismatchMode } from './current-run';
@@ -23,7 +23,10 @@ export interface DetectorOptions {
    * report; `skip` treats the test as having no baseline. @default 'compare'
    */
   environmentMismatch?: EnvironmentMismatchMode;
-  /** The store `getBaseline` reads, or its path. @default PERFGUARD_DB, else baselines/perfguard.db */
+  /**
+   * The store `getBaseline` reads, or its path or `postgres://` URL (a PostgreSQL store is read
+   * with `loadBaseline`). @default PERFGUARD_DB, else baselines/perfguard.db
+   */
   store?: SqliteStore | string;
 }
 
@@ -107,7 +110,7 @@ export class PerformanceRegressionDetector {
   confidence: number;
   /** @default 'compare' */
   environmentMismatch: EnvironmentMismatchMode;
-  private store: SqliteStore | undefined;
+  private store: PerfguardStore | undefined;
   private readonly storePath: string | undefined;
   private readonly ownsStore: boolean;
 
@@ -128,9 +131,16 @@ export class PerformanceRegressionDetector {
     }
   }
 
-  private openStore(): SqliteStore {
-    this.store ??= SqliteStore.open(resolveStorePath({ path: this.storePath }));
-    return this.store;
+  /** The SQLite store, for the synchronous `getBaseline`; a PostgreSQL store can only be read asynchronously. */
+  private openSqliteStore(): SqliteStore {
+    const location = resolveStorePath({ path: this.storePath });
+    if (!(this.store instanceof SqliteStore) && isPostgresUrl(location)) {
+      throw new ConfigError(
+        `getBaseline reads the store synchronously, which only a SQLite store allows, and the store ${maskPassword(location)} is PostgreSQL. Use \`await detector.loadBaseline(name)\` instead.`,
+      );
+    }
+    this.store ??= SqliteStore.open(location);
+    return this.store as SqliteStore;
   }
 
   /**
@@ -140,7 +150,7 @@ export class PerformanceRegressionDetector {
    */
   getBaseline(testName: string, environmentKey: string = captureEnvironment().key, mode: MeasuringMode = 'time'): Baseline | undefined {
     expectName(testName, 'testName', 'Pass the name the benchmark was stored under.');
-    const { reads } = this.openStore();
+    const { reads } = this.openSqliteStore();
     const stored = reads.currentBaseline(testName, environmentKey, mode);
     if (stored === undefined) return undefined;
     if (stored.epoch.environmentKey !== environmentKey && this.environmentMismatch === 'skip') return undefined;
@@ -150,7 +160,8 @@ export class PerformanceRegressionDetector {
   /** Like {@link getBaseline}, through the asynchronous store interface that every backend implements. */
   async loadBaseline(testName: string, environmentKey: string = captureEnvironment().key, mode: MeasuringMode = 'time'): Promise<Baseline | undefined> {
     expectName(testName, 'testName', 'Pass the name the benchmark was stored under.');
-    const store: PerfguardStore = this.openStore();
+    this.store ??= await openStore(resolveStorePath({ path: this.storePath }));
+    const { store } = this;
     const stored = await store.currentBaseline(testName, environmentKey, mode);
     if (stored === undefined) return undefined;
     if (stored.epoch.environmentKey !== environmentKey && this.environmentMismatch === 'skip') return undefined;

@@ -26,7 +26,7 @@ import { currentRunId } from './run-context';
 
 /** Options of {@link PerformanceRegressionTester}. */
 export interface TesterOptions {
-  /** The store, or its path. @default PERFGUARD_DB, else baselines/perfguard.db under rootDir */
+  /** The store: a SqliteStore, a file path, or a `postgres://` URL. @default PERFGUARD_DB, else baselines/perfguard.db under rootDir */
   store?: SqliteStore | string;
   /** Project root: relative store paths and reported places resolve against it. @default process.cwd() */
   rootDir?: string;

@@ -1,3 +1,4 @@
+import { coverageOf, overviewRow, type RecentRow, type TestEnvironmentRow, testsWithBaseline } from './_dashboard-rows';
 import type { SqliteHandle } from './_sqlite-schema';
 import type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoint } from './dashboard-types';
 import type { DashboardReader } from './perfguard-store';
@@ -6,16 +7,6 @@ const LATEST_RUNS = 'SELECT id FROM runs WHERE EXISTS (SELECT 1 FROM results WHE
 
 /** Runs a read, turning SQLite errors into the store's errors. */
 type Read = <T>(work: () => T) => T;
-
-interface RecentRow {
-  median_s: number;
-  status: string;
-  factor: number | null;
-  created_at: string;
-  environment_key: string;
-  branch: string | null;
-  detectable: number | null;
-}
 
 /**
  * SQL behind the dashboard, kept apart from the store's write path. Every query walks an
@@ -41,43 +32,25 @@ export class DashboardQueries implements DashboardReader {
          FROM final_results r JOIN runs ON runs.id = r.run_id
          WHERE r.test_name = ? ORDER BY r.created_at DESC LIMIT ?`,
       );
-      return names.flatMap((name) => {
-        const rows = recent.all(name, sparkPoints) as RecentRow[];
-        const latest = rows[0];
-        if (latest === undefined) return [];
-        return [
-          {
-            name,
-            latestMedian: latest.median_s,
-            latestStatus: latest.status,
-            latestFactor: latest.factor,
-            latestAt: latest.created_at,
-            branch: latest.branch,
-            environmentKey: latest.environment_key,
-            sparkline: rows.map((row) => row.median_s).reverse(),
-            baselineSince: since.get(name) ?? null,
-            latestDetectable: latest.detectable,
-          },
-        ];
-      });
+      return names.flatMap((name) => overviewRow(name, recent.all(name, sparkPoints) as RecentRow[], since.get(name) ?? null) ?? []);
     });
   }
 
   series(name: string, limit: number): Promise<SeriesPoint[]> {
-    return this.answer(
-      () =>
+    // Newest first, then reversed: equal dates keep the order they were stored in.
+    return this.answer(() =>
+      (
         this.db
           .prepare(
-            `SELECT * FROM (
-               SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
-                      r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
-                      r.cpu_time_s AS cpuTimePerCall, r.status, r.factor, r.environment_key AS environmentKey, r.runs,
-                      r.warning, r.critical, r.detectable, r.mode, r.instructions
-               FROM final_results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ?
-               ORDER BY r.created_at DESC LIMIT ?)
-             ORDER BY date`,
+            `SELECT r.run_id AS runId, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.attempt,
+                    r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
+                    r.cpu_time_s AS cpuTimePerCall, r.status, r.factor, r.environment_key AS environmentKey, r.runs,
+                    r.warning, r.critical, r.detectable, r.mode, r.instructions
+             FROM final_results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ?
+             ORDER BY r.created_at DESC LIMIT ?`,
           )
-          .all(name, limit) as SeriesPoint[],
+          .all(name, limit) as SeriesPoint[]
+      ).reverse(),
     );
   }
 
@@ -115,25 +88,9 @@ export class DashboardQueries implements DashboardReader {
       const latestResults =
         latest === undefined
           ? []
-          : (this.db.prepare('SELECT r.test_name, r.environment_key FROM final_results r WHERE r.run_id = ? ORDER BY r.test_name').all(latest.id) as {
-              test_name: string;
-              environment_key: string;
-            }[]);
-      const inLatest = latestResults.map((row) => row.test_name);
-      const epochs = this.db.prepare('SELECT test_name, environment_key FROM current_epochs WHERE is_deleted = 0').all() as { test_name: string; environment_key: string }[];
-      const withBaseline = new Set(epochs.map((e) => e.test_name));
-      return {
-        latestRunId: latest?.id ?? null,
-        testsInLatestRun: inLatest,
-        withBaseline: inLatest.filter((name) => withBaseline.has(name)),
-        withoutBaseline: inLatest.filter((name) => !withBaseline.has(name)),
-        staleBaselines: this.staleBaselines([...withBaseline], staleRuns),
-        environmentMismatches: latestResults.flatMap((result) => {
-          const own = epochs.filter((e) => e.test_name === result.test_name);
-          if (own.length === 0 || own.some((e) => e.environment_key === result.environment_key)) return [];
-          return [{ name: result.test_name, resultEnvironment: result.environment_key, baselineEnvironment: own[0]?.environment_key ?? '' }];
-        }),
-      };
+          : (this.db.prepare('SELECT r.test_name, r.environment_key FROM final_results r WHERE r.run_id = ? ORDER BY r.test_name').all(latest.id) as TestEnvironmentRow[]);
+      const epochs = this.db.prepare('SELECT test_name, environment_key FROM current_epochs WHERE is_deleted = 0').all() as TestEnvironmentRow[];
+      return coverageOf(latest?.id ?? null, latestResults, epochs, this.staleBaselines(testsWithBaseline(epochs), staleRuns));
     });
   }
 

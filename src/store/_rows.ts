@@ -56,6 +56,15 @@ export function modeOf(mode: unknown): MeasuringMode {
   return mode === 'instructions' ? 'instructions' : 'time';
 }
 
+/**
+ * The epoch a test in `mode` is judged against, from its current live epochs (newest first):
+ * the one on `environmentKey` when there is one, else the newest on any environment.
+ */
+export function chooseEpoch(current: BaselineEpoch[], environmentKey: string | undefined, mode: MeasuringMode): BaselineEpoch | undefined {
+  const inMode = current.filter((epoch) => modeOf(epoch.mode) === mode);
+  return inMode.find((epoch) => epoch.environmentKey === environmentKey) ?? inMode[0];
+}
+
 /** A `baselines` row as SQLite returns it. */
 export interface BaselineRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { BaselineEpoch, MeasuringMode, ResultRecord, RunRecord, StoredBaseline, StoredProcess } from '../types';
 import type { SqliteHandle } from './_sqlite-schema';
-import { type BaselineRow, epochFromRow, processFromRow, type ProcessRow, resultFromRow, type ResultDataRow, type ResultRow, runFromRow, type RunRow } from './_rows';
+import { type BaselineRow, chooseEpoch, epochFromRow, processFromRow, type ProcessRow, resultFromRow, type ResultDataRow, type ResultRow, runFromRow, type RunRow } from './_rows';
 import type { HistoryEntry, StoreCounts } from './perfguard-store';
 
 /** Results with their report and samples. */
@@ -23,6 +23,16 @@ export class SqliteReads {
       const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
       return row === undefined ? undefined : runFromRow(row);
     });
+  }
+
+  /** Every run, in the order they were stored. */
+  allRuns(): RunRecord[] {
+    return this.guard('read', () => (this.db.prepare('SELECT * FROM runs ORDER BY rowid').all() as RunRow[]).map(runFromRow));
+  }
+
+  /** Every baseline epoch, in the order they were stored. */
+  allEpochs(): BaselineEpoch[] {
+    return this.guard('read', () => (this.db.prepare('SELECT * FROM baselines ORDER BY rowid').all() as BaselineRow[]).map(epochFromRow));
   }
 
   listRuns(limit = 100): RunRecord[] {
@@ -93,8 +103,7 @@ export class SqliteReads {
   }
 
   currentBaseline(testName: string, environmentKey?: string, mode: MeasuringMode = 'time'): StoredBaseline | undefined {
-    const current = this.currentEpochs(testName).filter((epoch) => (epoch.mode ?? 'time') === mode);
-    const chosen = current.find((epoch) => epoch.environmentKey === environmentKey) ?? current[0];
+    const chosen = chooseEpoch(this.currentEpochs(testName), environmentKey, mode);
     if (chosen === undefined || chosen.resultId === null) return undefined;
     const result = this.getResult(chosen.resultId);
     return result === undefined ? undefined : { epoch: chosen, result };

@@ -6,3 +6,7 @@ export type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoin
 export type { DashboardReader, HistoryEntry, PerfguardStore, StoreCounts, StoreReader, StoreRecords, StoreWriter } from './perfguard-store';
 export { processesOf } from './result-processes';
 export { openStore } from './open-store';
+export { pushStore } from './push-store';
+export type { PushOutcome } from './push-store';
+export { PostgresStore } from './postgres-store';
+export { isPostgresUrl, maskPassword } from './store-url';

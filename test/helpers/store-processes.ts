@@ -74,12 +74,13 @@ export interface StoreHealth {
   halfWritten: { resultsWithoutData: number; resultsWithoutEpoch: number; epochsWithoutResult: number; dataWithoutResult: number };
 }
 
-const HALF_WRITTEN = `SELECT
-  (SELECT COUNT(*) FROM results) AS results,
-  (SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SELECT 1 FROM result_data d WHERE d.result_id = r.id)) AS resultsWithoutData,
-  (SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SELECT 1 FROM baselines b WHERE b.result_id = r.id)) AS resultsWithoutEpoch,
-  (SELECT COUNT(*) FROM baselines b WHERE b.result_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM results r WHERE r.id = b.result_id)) AS epochsWithoutResult,
-  (SELECT COUNT(*) FROM result_data d WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.id = d.result_id)) AS dataWithoutResult`;
+/** Counts of results and of anything half-written, in one statement (plain SQL: both backends run it). */
+export const HALF_WRITTEN = `SELECT
+  (SELECT COUNT(*) FROM results) AS "results",
+  (SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SELECT 1 FROM result_data d WHERE d.result_id = r.id)) AS "resultsWithoutData",
+  (SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SELECT 1 FROM baselines b WHERE b.result_id = r.id)) AS "resultsWithoutEpoch",
+  (SELECT COUNT(*) FROM baselines b WHERE b.result_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM results r WHERE r.id = b.result_id)) AS "epochsWithoutResult",
+  (SELECT COUNT(*) FROM result_data d WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.id = d.result_id)) AS "dataWithoutResult"`;
 
 /** The half-written check alone, on an open handle (one statement, so one snapshot). */
 export function halfWritten(db: Database.Database): StoreHealth['halfWritten'] & { results: number } {

@@ -1,8 +1,12 @@
 'use strict';
 // A real process using the built store (dist/), driven by the store's fault tests.
-//   write FILE COUNT [SAMPLES [STOP]]  store COUNT results (or until the file STOP exists), each with its
-//                               epoch in one transaction; prints `committed ID` after each, and on a
-//                               failure `error JSON` and exit code 3
+//   write STORE COUNT [SAMPLES [STOP]]  store COUNT results (or until the file STOP exists), each with its
+//                               epoch in one transaction, in the store at STORE (a file or a postgres://
+//                               URL); prints `committed ID` after each, and on a failure `error JSON`
+//                               and exit code 3
+//   found STORE TEST            open the store, print `ready`, read START_AT (ms since the epoch) from
+//                               stdin; at that instant look up TEST's baseline and, finding none, store
+//                               a result founding it; prints `founded ID` or `judged ID`
 //   open FILE [readonly]        open and close the store; prints `opened` or `error JSON`
 //   hold FILE                   open the store with better-sqlite3, take its write lock, insert a
 //                               result that is never committed, print `locked`, wait for stdin to end
@@ -13,7 +17,7 @@ const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 
 const dist = path.resolve(__dirname, '../../dist');
-const { SqliteStore } = require(path.join(dist, 'store'));
+const { openStore, SqliteStore } = require(path.join(dist, 'store'));
 
 const RUN_ENVIRONMENT = { key: 'fault-test' };
 
@@ -38,16 +42,50 @@ function describeFailure(error) {
   return JSON.stringify({ name: error && error.name, message: String(error && error.message), cause: cause && cause.code });
 }
 
-function write(file, count, samples, stopFile) {
-  const store = SqliteStore.open(file);
-  const runId = `run-${process.pid}-${randomUUID()}`;
-  store.writes.ensureRun(makeRun(runId));
-  for (let i = 0; i < count && !(stopFile && fs.existsSync(stopFile)); i++) {
-    const { result, epoch } = makeResultAndEpoch(runId, `test-${i % 5}`, samples);
-    store.writes.insertResult(result, epoch);
-    process.stdout.write(`committed ${result.id}\n`);
+async function write(location, count, samples, stopFile) {
+  const store = await openStore(location);
+  try {
+    const runId = `run-${process.pid}-${randomUUID()}`;
+    await store.ensureRun(makeRun(runId));
+    for (let i = 0; i < count && !(stopFile && fs.existsSync(stopFile)); i++) {
+      const { result, epoch } = makeResultAndEpoch(runId, `test-${i % 5}`, samples);
+      await store.insertResult(result, epoch);
+      process.stdout.write(`committed ${result.id}\n`);
+    }
+  } finally {
+    await store.close();
   }
-  store.close();
+}
+
+/** What a runner does with a test of no baseline: look, measure, and found the baseline with the result. */
+/** The first line written to stdin. */
+function firstLine() {
+  return new Promise((resolve) => {
+    let text = '';
+    process.stdin.on('data', (chunk) => {
+      text += chunk.toString();
+      if (text.includes('\n')) {
+        process.stdin.pause();
+        resolve(text.split('\n')[0]);
+      }
+    });
+  });
+}
+
+async function found(location, testName) {
+  const store = await openStore(location);
+  try {
+    const runId = `run-${process.pid}-${randomUUID()}`;
+    await store.ensureRun(makeRun(runId));
+    process.stdout.write('ready\n');
+    waitUntil(Number(await firstLine()));
+    const baseline = await store.currentBaseline(testName, 'k');
+    const { result, epoch } = makeResultAndEpoch(runId, testName, 3);
+    await store.insertResult(result, baseline === undefined ? epoch : undefined);
+    process.stdout.write(`${baseline === undefined ? 'founded' : 'judged'} ${result.id}\n`);
+  } finally {
+    await store.close();
+  }
 }
 
 function hold(file) {
@@ -92,16 +130,19 @@ function serve() {
   process.send({ ready: true });
 }
 
-const [mode, file, ...rest] = process.argv.slice(2);
-try {
-  if (mode === 'write') write(file, Number(rest[0]), Number(rest[1] ?? 3), rest[2]);
+async function main(mode, file, rest) {
+  if (mode === 'write') await write(file, Number(rest[0]), Number(rest[1] ?? 3), rest[2]);
+  else if (mode === 'found') await found(file, rest[0]);
   else if (mode === 'open') {
     SqliteStore.open(file, { readonly: rest[0] === 'readonly' }).close();
     process.stdout.write('opened\n');
   } else if (mode === 'hold') hold(file);
   else if (mode === 'serve') serve();
   else throw new Error(`unknown mode ${mode}`);
-} catch (error) {
+}
+
+const [mode, file, ...rest] = process.argv.slice(2);
+main(mode, file, rest).catch((error) => {
   process.stdout.write(`error ${describeFailure(error)}\n`);
   process.exitCode = 3;
-}
+});

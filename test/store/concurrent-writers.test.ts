@@ -1,32 +1,32 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { committedIds, ensureBuilt, healthyStore, inspectStore, runWorker, storedResultIds } from '../helpers/store-processes';
+import { openStore } from '../../src/store/open-store';
+import { committedIds, ensureBuilt, runWorker } from '../helpers/store-processes';
+import { healthy, storeBackends } from '../helpers/store-backends';
 
-// Real processes, as Jest workers are: each opens the same file and writes at the same time.
-const WRITERS = 4;
-const RESULTS_EACH = 60;
+// Real processes, as Jest workers and runners on other machines are: each opens the same store
+// and writes at the same time. SQLite serves the workers of one machine; PostgreSQL the runners
+// of many, hence more writers.
+const LOAD = { sqlite: { writers: 4, resultsEach: 60 }, postgres: { writers: 16, resultsEach: 100 } };
 
-describe('SqliteStore with several processes writing at once', () => {
-  let tmp: string;
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-concurrency-'));
-    ensureBuilt();
-  });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+beforeAll(() => ensureBuilt());
 
-  it(`loses nothing and never fails with SQLITE_BUSY (${WRITERS} processes × ${RESULTS_EACH} results)`, async () => {
-    const file = path.join(tmp, 'shared.db');
-    const exits = await Promise.all(Array.from({ length: WRITERS }, () => runWorker(['write', file, String(RESULTS_EACH)])));
+describe.each(storeBackends('writers'))('the $name store with several processes writing at once', (backend) => {
+  const { writers, resultsEach } = LOAD[backend.name];
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+
+  it(`loses nothing and fails no write (${writers} processes × ${resultsEach} results, each with its epoch)`, async () => {
+    const location = backend.freshLocation('shared');
+    const exits = await Promise.all(Array.from({ length: writers }, () => runWorker(['write', location, String(resultsEach)])));
     for (const exit of exits) expect(exit).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
     const written = exits.flatMap((exit) => committedIds(exit.stdout));
-    expect(written).toHaveLength(WRITERS * RESULTS_EACH);
-    expect(storedResultIds(file)).toEqual([...written].sort());
-    expect(inspectStore(file)).toEqual(healthyStore(WRITERS * RESULTS_EACH));
-    const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM baselines').get()).toEqual({ n: WRITERS * RESULTS_EACH });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({ n: WRITERS });
-    db.close();
-  }, 60_000);
+    expect(written).toHaveLength(writers * resultsEach);
+    expect(await backend.resultIds(location)).toEqual([...written].sort());
+    expect(await backend.health(location)).toEqual(healthy(writers * resultsEach));
+    const store = await openStore(location, { readonly: true });
+    try {
+      expect(await store.counts()).toEqual({ runs: writers, results: writers * resultsEach, epochs: writers * resultsEach });
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { baselineAuthor } from '../../runner';
 import type { PerfguardStore } from '../../store';
 import type { BaselineEpoch } from '../../types';
 import { type ExportedBaseline, readBaselinesFile, writeBaselinesFile } from '../baselines-file';
-import { type CommandContext, type ListFormat, printJson, withStore } from '../_context';
+import { type CommandContext, dbOption, type ListFormat, printJson, withStore } from '../_context';
 import { formatOption } from './report-command';
 
 interface DbOption {
@@ -150,7 +150,7 @@ async function importBaselines(context: CommandContext, file: string, options: D
 /** `perfguard baselines list | show | history | delete | export | import`. */
 export function registerBaselinesCommand(program: Command, context: CommandContext): void {
   const baselines = program.command('baselines').description('list, inspect, delete, export and import baselines');
-  const db = (command: Command): Command => command.option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)');
+  const db = (command: Command): Command => command.addOption(dbOption());
   db(baselines.command('list').description('every current baseline').addOption(formatOption(['table', 'json']))).action((options: DbOption & { format: ListFormat }) =>
     listBaselines(context, options),
   );

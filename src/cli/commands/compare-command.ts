@@ -56,8 +56,8 @@ export function registerCompareCommand(program: Command, context: CommandContext
   program
     .command('compare')
     .description("judge the head store's latest run against the base store's latest run (base and head measured on the same runner)")
-    .requiredOption('--base <path>', 'store measured on the base commit')
-    .requiredOption('--head <path>', 'store measured on the head commit')
+    .requiredOption('--base <path>', 'store (SQLite file or postgres:// URL) measured on the base commit')
+    .requiredOption('--head <path>', 'store (SQLite file or postgres:// URL) measured on the head commit')
     .option('--confidence <p>', 'evidence level a slowdown needs', '0.95')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(failOnOption())

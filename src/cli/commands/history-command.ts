@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors';
 import { formatDuration, formatFactor } from '../../_format';
 import { outcomeOf } from '../../detector';
 import { alignColumns } from '../../report';
-import { type CommandContext, type ListFormat, parsePositiveInteger, printJson, withStore } from '../_context';
+import { type CommandContext, dbOption, type ListFormat, parsePositiveInteger, printJson, withStore } from '../_context';
 import { formatOption } from './report-command';
 
 /** `perfguard history NAME`: a test's runs over time, newest first. */
@@ -12,7 +12,7 @@ export function registerHistoryCommand(program: Command, context: CommandContext
     .command('history')
     .argument('<name>', 'test name')
     .description("a test's runs over time: commit, date, median, verdict")
-    .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
+    .addOption(dbOption())
     .option('--limit <n>', 'most runs to show', '20')
     .addOption(formatOption(['table', 'json']))
     .action(async (name: string, options: { db?: string; limit: string; format: ListFormat }) => {

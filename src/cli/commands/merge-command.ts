@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SqliteStore } from '../../store';
+import { ConfigError } from '../../errors';
+import { isPostgresUrl, maskPassword, SqliteStore } from '../../store';
 import type { CommandContext } from '../_context';
 
 /** `perfguard merge OUT.db IN.db...`: fold sharded stores into one. */
@@ -11,6 +12,10 @@ export function registerMergeCommand(program: Command, context: CommandContext):
     .argument('<inputs...>', 'stores to fold in (only read)')
     .description('fold the stores of sharded jobs into one; merging the same input twice adds nothing')
     .action(async (out: string, inputs: string[]) => {
+      const url = [out, ...inputs].find(isPostgresUrl);
+      if (url !== undefined) {
+        throw new ConfigError(`perfguard merge folds SQLite store files, received the URL ${maskPassword(url)}. To move a store file into a PostgreSQL store: perfguard push FILE --db URL.`);
+      }
       const target = SqliteStore.open(path.resolve(context.cwd, out));
       try {
         for (const input of inputs) {

@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors';
 import { type FailOn, isFailing } from '../../detector';
 import { renderJson, renderMarkdown, renderTable, type RunSummary, summarizeRun } from '../../report';
 import type { PerfguardStore } from '../../store';
-import { type CommandContext, withStore } from '../_context';
+import { type CommandContext, dbOption, withStore } from '../_context';
 
 /** `--fail-on` levels. */
 export type FailOnLevel = FailOn;
@@ -50,7 +50,7 @@ export function registerReportCommand(program: Command, context: CommandContext,
   program
     .command('report')
     .description('show the verdicts of one run (the latest by default)')
-    .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
+    .addOption(dbOption())
     .option('--run <id>', "run id, or 'latest'", 'latest')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(failOnOption())

@@ -9,8 +9,8 @@ import type { FailOn } from '../../detector';
 import { ConfigError } from '../../errors';
 import { checkInstructionsSupport, valgrindCommand } from '../../tracker';
 import { publishRun, runFailure, type RunSummary, summarizeRun } from '../../report';
-import { openStore, resolveStorePath } from '../../store';
-import { type CommandContext, parsePositiveInteger } from '../_context';
+import { isPostgresUrl, maskPassword, openStore, resolveStorePath } from '../../store';
+import { type CommandContext, dbOption, parsePositiveInteger } from '../_context';
 
 /** What `perfguard test` was asked. */
 interface TestOptions {
@@ -122,9 +122,9 @@ async function publish(context: CommandContext, state: LaunchState, options: Tes
   const failOn = options.failOn ?? state.failOn;
   const outputDir = options.outputDir === undefined ? state.outputDir : path.resolve(context.cwd, options.outputDir);
   const jestFailed = exit.code !== 0;
-  const summary = fs.existsSync(state.storePath) ? await summaryOf(state) : undefined;
+  const summary = isPostgresUrl(state.storePath) || fs.existsSync(state.storePath) ? await summaryOf(state) : undefined;
   if (summary === undefined || summary.reports.length === 0) {
-    context.stderr.write(`perfguard: no performance results in this run (store ${state.storePath}).\n`);
+    context.stderr.write(`perfguard: no performance results in this run (store ${maskPassword(state.storePath)}).\n`);
     return jestFailed ? 1 : 0;
   }
   publishRun(summary, { outputDir, rootDir: state.rootDir, write: (text) => context.stderr.write(text), env: context.env });
@@ -155,7 +155,7 @@ export function registerTestCommand(program: Command, context: CommandContext, s
     .option('--rounds <n>', 'runs (processes) a flagged verdict or a new baseline rests on (default 3; 1 measures once)')
     .option('--instructions', 'count instructions under Valgrind instead of timing (Linux; exact, in band)')
     .addOption(new Option('--fail-on <level>', 'exit 1 on regressions at or above this severity (default: the reporter\'s, else critical)').choices(['critical', 'warning', 'none']))
-    .option('--db <path>', 'store file (default: PERFGUARD_DB, else baselines/perfguard.db)')
+    .addOption(dbOption())
     .option('--output-dir <dir>', "folder for perfguard-report.json and .md (default: the reporter's outputDir, else perfguard-reports)")
     .passThroughOptions()
     .action(async (jestArgs: string[], options: TestOptions) => {
