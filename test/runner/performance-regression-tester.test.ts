@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigError, DuplicateNameError, MeasurementError } from '../../src/errors';
+import { ConfigError, DuplicateNameError, InstructionsModeError, MeasurementError } from '../../src/errors';
 import { PerformanceRegressionTester, type TesterOptions } from '../../src/runner/performance-regression-tester';
 import { ROUND_OUTPUT_ENV, ROUND_TARGET_ENV } from '../../src/runner/round-protocol';
 import { SqliteStore } from '../../src/store/sqlite-store';
@@ -217,10 +217,28 @@ describe('PerformanceRegressionTester.benchmark', () => {
     [{ rounds: 'abc' }, /`rounds` must be a positive integer, received 'abc'/],
     [{ metadata: 'big' }, /`metadata` must be a plain object/],
     [{ profile: 'always' }, /`profile` must be one of true, false, 'on-regression'/],
+    [{ mode: 'cycles' }, /`mode` must be one of 'time', 'instructions', received 'cycles'/],
   ])('refuses the option %p where it enters', async (options, message) => {
     const { clock, tester } = setup();
     await expect(tester().benchmark(() => clock.advance(10), 'bad', options as never)).rejects.toThrow(ConfigError);
     await expect(tester().benchmark(() => clock.advance(10), 'bad', options as never)).rejects.toThrow(message);
+  });
+
+  it.each([
+    ['the mode option', {}, { mode: 'instructions' }],
+    ['PERFGUARD_MODE', { PERFGUARD_MODE: 'instructions' }, {}],
+  ])('refuses to count instructions outside Valgrind (%s), naming the launcher, and records nothing', async (_how, env, options) => {
+    const { store, clock, tester } = setup();
+    const counted = tester(env).benchmark(() => clock.advance(10), 'counted', options as never);
+    await expect(counted).rejects.toThrow(InstructionsModeError);
+    await expect(tester(env).benchmark(() => clock.advance(10), 'counted', options as never)).rejects.toThrow(/perfguard test --instructions/);
+    expect((await store.counts()).results).toBe(0);
+  }, 120_000);
+
+  it('refuses an unknown PERFGUARD_MODE before measuring', async () => {
+    const { store, clock, tester } = setup();
+    await expect(tester({ PERFGUARD_MODE: 'cycles' }).benchmark(() => clock.advance(10), 'moded')).rejects.toThrow(/PERFGUARD_MODE` must be one of 'time', 'instructions', received 'cycles'/);
+    expect((await store.counts()).results).toBe(0);
   });
 
   it('refuses unknown tester options', () => {
