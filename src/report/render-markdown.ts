@@ -1,7 +1,7 @@
 import { formatConfidence, formatFactor } from '../_format';
 import { type Outcome, outcomeOf } from '../detector';
 import type { PerformanceReport } from '../types';
-import { formatCurrent, formatDetectable, formatReference, primaryVerdict } from './render-table';
+import { formatCurrent, formatDetectable, formatReference, instructionDelta, primaryVerdict } from './render-table';
 import { describeCounts, type RunSummary } from './run-summary';
 
 /** Hidden marker that lets CI find and update its one comment instead of adding more. */
@@ -42,6 +42,10 @@ function headline(summary: RunSummary): string {
   return '✅ perfguard: no regressions';
 }
 
+function withDelta(verdict: string, delta: string | null): string {
+  return delta === null ? verdict : `${verdict}, ${delta}`;
+}
+
 function row(report: PerformanceReport): string {
   const duration = primaryVerdict(report);
   const cells = [
@@ -51,7 +55,7 @@ function row(report: PerformanceReport): string {
     formatFactor(duration?.regressionFactor ?? null, duration?.factorInterval),
     formatConfidence(duration?.confidence ?? null),
     formatDetectable(report),
-    VERDICT_ICONS[outcomeOf(report)],
+    withDelta(VERDICT_ICONS[outcomeOf(report)], instructionDelta(report)),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -102,7 +106,8 @@ function rowsWithin(reports: PerformanceReport[], budget: number): string[] {
  */
 export function renderMarkdown(summary: RunSummary, limit = GITHUB_COMMENT_LIMIT): string {
   const top = [MARKDOWN_MARKER, `## ${headline(summary)}`, '', describeCounts(summary.counts), '', ...environmentBanner(summary), ...baselineProvenance(summary)];
-  const changed = summary.reports.filter((report) => CHANGED.includes(outcomeOf(report)));
+  // Instruction counts are exact: a 1 % change the thresholds pass is still shown, so a creep is seen early.
+  const changed = summary.reports.filter((report) => CHANGED.includes(outcomeOf(report)) || instructionDelta(report) !== null);
   const notes = summary.notes.map((note) => `> ${escapeCell(note)}`);
   const tail = ['', ...notes];
   const fixed = [...top, ...tail].join('\n').length + 400;

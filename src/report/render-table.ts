@@ -45,16 +45,28 @@ export function primaryVerdict(report: PerformanceReport): PerformanceReport['ve
   return report.verdicts.find((verdict) => verdict.metricType === metric);
 }
 
+/**
+ * A change of the instruction count that the thresholds passed but that is big enough to show
+ * (the `instructions-delta` note): `+3.0 % instructions`; null otherwise.
+ */
+export function instructionDelta(report: PerformanceReport): string | null {
+  if (!report.notes.some((note) => note.code === 'instructions-delta')) return null;
+  const factor = primaryVerdict(report)?.regressionFactor ?? null;
+  if (factor === null) return null;
+  return `${factor > 1 ? '+' : ''}${((factor - 1) * 100).toFixed(1)} % instructions`;
+}
+
 /** The table row of one report. */
 export function tableRow(report: PerformanceReport): string[] {
   const duration = primaryVerdict(report);
+  const delta = instructionDelta(report);
   return [
     report.name,
     formatCurrent(report),
     formatReference(report),
     formatFactor(duration?.regressionFactor ?? null, duration?.factorInterval),
     formatDetectable(report),
-    outcomeOf(report),
+    delta === null ? outcomeOf(report) : `${outcomeOf(report)} (${delta})`,
   ];
 }
 

@@ -66,3 +66,14 @@ export function plantedReport(
   expect(report.regressions).toEqual(regressionsOf([duration]));
   return report;
 }
+
+/** An instructions-mode report that passed with its count `factor` times the reference's, and the note that says so. */
+export function plantedCountedReport(name: string, factor: number): PerformanceReport {
+  const report = plantedReport(name, { status: 'pass', regressionFactor: factor });
+  return {
+    ...report,
+    mode: 'instructions',
+    verdicts: report.verdicts.map((verdict) => ({ ...verdict, metricType: 'instructions' })),
+    notes: [{ code: 'instructions-delta', message: `instructions per call ${((factor - 1) * 100).toFixed(1)} % against the reference` }],
+  };
+}

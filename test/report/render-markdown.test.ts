@@ -1,6 +1,6 @@
 import { GITHUB_COMMENT_LIMIT, MARKDOWN_MARKER, renderMarkdown } from '../../src/report/render-markdown';
 import { summarizeRun } from '../../src/report/run-summary';
-import { plantedReport } from '../helpers/reports';
+import { plantedCountedReport, plantedReport } from '../helpers/reports';
 
 describe('renderMarkdown', () => {
   const reports = [
@@ -51,6 +51,13 @@ describe('renderMarkdown', () => {
     expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(markdown).toMatch(/more rows cut to fit GitHub's comment limit/);
     expect(markdown.trimEnd().endsWith('</details>')).toBe(true);
+  });
+
+  it('shows an instruction count that moved 1 % or more in the main table, though it passed', () => {
+    const [main] = renderMarkdown(summarizeRun(null, [plantedCountedReport('counted', 1.031), plantedReport('steady', { status: 'pass', regressionFactor: 1 })])).split('<details>');
+    expect(main).toContain('| ✅ pass, +3.1 % instructions |');
+    expect(main).not.toContain('`steady`');
+    expect(main).not.toContain('No test changed beyond noise.');
   });
 
   it('says so when nothing changed', () => {

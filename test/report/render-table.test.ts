@@ -3,7 +3,7 @@ import { formatRegressionMessage } from '../../src/report/regression-message';
 import { renderTable, tableRow } from '../../src/report/render-table';
 import { summarizeRun } from '../../src/report/run-summary';
 import { formatDuration, formatMemory } from '../../src/_format';
-import { plantedReport } from '../helpers/reports';
+import { plantedCountedReport, plantedReport } from '../helpers/reports';
 
 describe('formatDuration and formatMemory', () => {
   it.each([
@@ -25,6 +25,11 @@ describe('formatDuration and formatMemory', () => {
 });
 
 describe('renderTable', () => {
+  it('marks an instruction count that moved 1 % or more beside its passing verdict', () => {
+    expect(tableRow(plantedCountedReport('counted', 0.97)).at(-1)).toBe('pass (-3.0 % instructions)');
+    expect(tableRow(plantedReport('timed', { status: 'pass', regressionFactor: 1.05 })).at(-1)).toBe('pass');
+  });
+
   it('prints test, current figure, baseline, factor with interval, detectable effect and verdict, then counts and notes', () => {
     const summary = summarizeRun(null, [plantedReport('slow_one', { status: 'critical' })], ['perf files ran in parallel']);
     const table = renderTable(summary);
