@@ -52,16 +52,31 @@ export function measurementOfCount(count: InstructionCount, startedAt: string): 
   };
 }
 
+/** Whether the run-level test says the count moved beyond what runs of unchanged code do (either way), at `level`. */
+function isBeyondUnchangedRuns(confidenceSlower: number | null, level: number): boolean {
+  return confidenceSlower === null || confidenceSlower >= level || confidenceSlower <= 1 - level;
+}
+
 /**
  * What a person should know about a count: every change of 1 % or more against the
- * reference, even one the thresholds pass, so a creep is seen long before it fails; and rounds
- * that disagree, which exact counts never do unless the code reads time, randomness or I/O.
+ * reference that runs of unchanged code do not show (in Jest, lookup-heavy code can read a
+ * few per cent apart between runs; the history learns it), even one the thresholds pass, so a
+ * creep is seen long before it fails; and rounds that disagree, which exact counts never do
+ * unless the code reads time, randomness or I/O. `level` is the benchmark's `confidence`.
  */
-export function instructionNotes(report: PerformanceReport): ReportNote[] {
+export function instructionNotes(report: PerformanceReport, level: number): ReportNote[] {
   const notes: ReportNote[] = [];
   const verdict = report.verdicts.find((candidate) => candidate.metricType === 'instructions');
   const factor = verdict?.regressionFactor ?? null;
-  if (factor !== null && Number.isFinite(factor) && Math.abs(factor - 1) >= VISIBLE_INSTRUCTION_DELTA && verdict?.status !== 'warning' && verdict?.status !== 'critical') {
+  const confidence = verdict !== undefined && 'confidence' in verdict ? verdict.confidence : null;
+  if (
+    factor !== null &&
+    Number.isFinite(factor) &&
+    Math.abs(factor - 1) >= VISIBLE_INSTRUCTION_DELTA &&
+    verdict?.status !== 'warning' &&
+    verdict?.status !== 'critical' &&
+    isBeyondUnchangedRuns(confidence, level)
+  ) {
     const percent = ((factor - 1) * 100).toFixed(1);
     notes.push({
       code: 'instructions-delta',

@@ -82,7 +82,7 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
     runId: run.id,
     confidence: request.settings.confidence,
   });
-  if (instructions !== undefined) report.notes.push(...instructionNotes(report));
+  if (instructions !== undefined) report.notes.push(...instructionNotes(report, request.settings.confidence));
   if (request.profile !== undefined && (request.options.profile === true || (request.options.profile === 'on-regression' && report.status === 'regression'))) {
     await profileStep(report, request.profile);
   }

@@ -58,25 +58,31 @@ describe('instruction counts judged against one founding run', () => {
 });
 
 describe('instructionNotes', () => {
-  function report(factor: number, status: 'pass' | 'warning', roundSpread: number): PerformanceReport {
+  function report(factor: number, status: 'pass' | 'warning', roundSpread: number, confidence: number | null = 1): PerformanceReport {
     const figures = instructionFigures(count(1_000_000));
     return {
       instructions: { ...figures, roundSpread },
-      verdicts: [{ metricType: 'instructions', status, baselineValue: 1, currentValue: factor, regressionFactor: factor, factorInterval: null, confidence: 1, machineFactor: null, runs: { reference: 1, current: 1 }, reason: '' }],
+      verdicts: [{ metricType: 'instructions', status, baselineValue: 1, currentValue: factor, regressionFactor: factor, factorInterval: null, confidence, machineFactor: null, runs: { reference: 1, current: 1 }, reason: '' }],
     } as unknown as PerformanceReport;
   }
 
   it('shows every change of 1 % or more that the thresholds pass, so a creep is seen', () => {
-    expect(instructionNotes(report(1.032, 'pass', 0))).toEqual([
+    expect(instructionNotes(report(1.032, 'pass', 0), 0.95)).toEqual([
       { code: 'instructions-delta', message: 'instructions per call +3.2 % against the reference (1.032x): within the thresholds, but a real change of the code\'s work' },
     ]);
-    expect(instructionNotes(report(1.004, 'pass', 0))).toEqual([]);
-    expect(instructionNotes(report(1.3, 'warning', 0))).toEqual([]);
+    expect(instructionNotes(report(1.004, 'pass', 0), 0.95)).toEqual([]);
+    expect(instructionNotes(report(1.3, 'warning', 0), 0.95)).toEqual([]);
+    expect(instructionNotes(report(0.97, 'pass', 0, 0), 0.95).map((note) => note.message)).toEqual([expect.stringMatching(/^instructions per call -3\.0 %/)]);
+  });
+
+  it('keeps quiet about a change that runs of unchanged code also show (history with between-run spread)', () => {
+    expect(instructionNotes(report(1.028, 'pass', 0, 0.7), 0.95)).toEqual([]);
+    expect(instructionNotes(report(1.028, 'pass', 0, null), 0.95).map((note) => note.code)).toEqual(['instructions-delta']);
   });
 
   it('says when the counted rounds disagree by more than 0.1 %', () => {
-    expect(instructionNotes(report(1, 'pass', 0.006)).map((note) => note.code)).toEqual(['nondeterministic']);
-    expect(instructionNotes(report(1, 'pass', 0.0005))).toEqual([]);
+    expect(instructionNotes(report(1, 'pass', 0.006), 0.95).map((note) => note.code)).toEqual(['nondeterministic']);
+    expect(instructionNotes(report(1, 'pass', 0.0005), 0.95)).toEqual([]);
   });
 });
 
