@@ -1,18 +1,10 @@
 // Workloads of `npm run bench:verdicts` and `npm run bench:instructions`: ordinary code whose
 // speed wanders between processes in different ways. Inputs are built once, deterministically.
+import { createRequire } from 'node:module';
 
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { createSeededRandom } = createRequire(import.meta.url)('../dist/internals.js');
 
-const random = seeded(20261129);
+const random = createSeededRandom(20261129);
 
 const NAMES = Array.from({ length: 50 }, (_, i) => `user${i}_${Math.floor(random() * 1e6)}`);
 const TAGS = ['red', 'green', 'blue', 'admin', 'beta', 'vip'];

@@ -181,30 +181,24 @@ function memoryNote(current: ProcessFigures[], reference: StoredProcess[]): Repo
 
 function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, environmentKey: string, reference: Reference): BaselineInfo {
   const centres = reference.runs.map((run) => run.value);
-  if (duration.metricType === 'instructions') {
-    // Instruction counts are judged; the duration is wall time under Valgrind, for the record.
-    const durations = baseline.processes.map((process) => process.duration);
-    return {
-      createdAt: baseline.epoch.createdAt,
-      commit: baseline.epoch.commit,
-      reason: baseline.epoch.reason,
-      environmentKey: baseline.epoch.environmentKey,
-      isSameEnvironment: baseline.epoch.environmentKey === environmentKey,
-      medianDuration: durations.length === 0 ? 0 : medianOf(durations),
-      madDuration: durations.length > 1 ? medianAbsoluteDeviation(durations) : 0,
-      runs: centres.length,
-      medianInstructions: duration.baselineValue ?? 0,
-    };
-  }
-  return {
+  const epoch = {
     createdAt: baseline.epoch.createdAt,
     commit: baseline.epoch.commit,
     reason: baseline.epoch.reason,
     environmentKey: baseline.epoch.environmentKey,
     isSameEnvironment: baseline.epoch.environmentKey === environmentKey,
-    medianDuration: duration.baselineValue ?? 0,
-    madDuration: centres.length > 1 ? medianAbsoluteDeviation(centres) : 0,
     runs: centres.length,
+  };
+  if (duration.metricType !== 'instructions') {
+    return { ...epoch, medianDuration: duration.baselineValue ?? 0, madDuration: centres.length > 1 ? medianAbsoluteDeviation(centres) : 0 };
+  }
+  // Instruction counts are judged; the duration is wall time under Valgrind, for the record.
+  const durations = baseline.processes.map((process) => process.duration);
+  return {
+    ...epoch,
+    medianDuration: durations.length === 0 ? 0 : medianOf(durations),
+    madDuration: durations.length > 1 ? medianAbsoluteDeviation(durations) : 0,
+    medianInstructions: duration.baselineValue ?? 0,
   };
 }
 
