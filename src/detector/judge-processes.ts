@@ -56,9 +56,12 @@ function metricsOf(mode: MeasuringMode): readonly MetricType[] {
   return mode === 'instructions' ? ['instructions'] : ['duration', 'memory', 'cpu'];
 }
 
-/** A metric's thresholds: instruction counts use the duration's (the user's pass/fail line). */
+/**
+ * A metric's thresholds: instruction counts use the duration's factors (the user's pass/fail
+ * line), without its absolute floor, which is in seconds.
+ */
 function thresholdsFor(metric: MetricType, thresholds: Thresholds): MetricThresholds {
-  return metric === 'instructions' ? thresholds.duration : thresholds[metric];
+  return metric === 'instructions' ? { ...thresholds.duration, minimumDelta: 0 } : thresholds[metric];
 }
 
 function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: PickValue): ConditionedRun[] {

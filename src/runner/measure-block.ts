@@ -38,9 +38,15 @@ export class MeasureBlock implements Disposable, AsyncDisposable {
     return this.ending;
   }
 
-  /** Ends the run when a `using` block exits; the recording goes on in the background (see {@link ended}). */
+  /**
+   * Ends the run when a `using` block exits; the recording goes on in the background (see
+   * {@link ended}, which rejects if it fails). Nobody can await it here, so a failure is also
+   * emitted as a process warning rather than left as an unhandled rejection.
+   */
   [Symbol.dispose](): void {
-    void this.end();
+    this.end().catch((error: unknown) => {
+      process.emitWarning(`perfguard: measure '${this.name}' was not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   /** Ends the run when an `await using` block exits, and waits until it is recorded. */

@@ -49,7 +49,7 @@ export const DETECTOR_OPTION_NAMES = ['thresholds', 'confidence', 'environmentMi
  */
 export interface Baseline {
   testName: string;
-  /** Mean of the runs' mean per-call durations. */
+  /** Mean of the runs' median per-call durations. */
   meanDuration: number;
   /** Standard deviation of the runs' median durations: how far runs wander between processes. */
   stdDuration: number;
@@ -113,6 +113,7 @@ export class PerformanceRegressionDetector {
   private store: PerfguardStore | undefined;
   private readonly storePath: string | undefined;
   private readonly ownsStore: boolean;
+  private opening: Promise<PerfguardStore> | undefined;
 
   constructor(options: DetectorOptions = {}) {
     const record = assertKnownOptions(options, DETECTOR_OPTION_NAMES, 'PerformanceRegressionDetector');
@@ -143,6 +144,18 @@ export class PerformanceRegressionDetector {
     return this.store as SqliteStore;
   }
 
+  /** The store through the asynchronous interface, opened once however many calls wait for it. */
+  private openAnyStore(): Promise<PerfguardStore> {
+    if (this.store !== undefined) return Promise.resolve(this.store);
+    this.opening ??= openStore(resolveStorePath({ path: this.storePath })).then(async (opened) => {
+      this.opening = undefined;
+      if (this.store === undefined) return (this.store = opened);
+      await opened.close(); // getBaseline opened it synchronously meanwhile
+      return this.store;
+    });
+    return this.opening;
+  }
+
   /**
    * A test's current baseline (for this machine's environment when one exists, in `mode`),
    * or undefined when it has none or, with `environmentMismatch: 'skip'`, only another
@@ -160,8 +173,7 @@ export class PerformanceRegressionDetector {
   /** Like {@link getBaseline}, through the asynchronous store interface that every backend implements. */
   async loadBaseline(testName: string, environmentKey: string = captureEnvironment().key, mode: MeasuringMode = 'time'): Promise<Baseline | undefined> {
     expectName(testName, 'testName', 'Pass the name the benchmark was stored under.');
-    this.store ??= await openStore(resolveStorePath({ path: this.storePath }));
-    const { store } = this;
+    const store = await this.openAnyStore();
     const stored = await store.currentBaseline(testName, environmentKey, mode);
     if (stored === undefined) return undefined;
     if (stored.epoch.environmentKey !== environmentKey && this.environmentMismatch === 'skip') return undefined;
@@ -183,6 +195,7 @@ export class PerformanceRegressionDetector {
 
   /** Closes the store if this detector opened it. */
   async close(): Promise<void> {
+    if (this.opening !== undefined) await this.opening.catch(() => undefined);
     const store = this.store;
     if (!this.ownsStore || store === undefined) return;
     this.store = undefined;

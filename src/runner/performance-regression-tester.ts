@@ -81,8 +81,8 @@ export class PerformanceRegressionTester {
   private readonly profileDir: string;
   private readonly storeOption: SqliteStore | string | undefined;
   private readonly roundRunner: RoundRunner | null | undefined;
-  private store: PerfguardStore | undefined;
-  private run: CurrentRun | undefined;
+  private store: Promise<PerfguardStore> | undefined;
+  private run: Promise<CurrentRun> | undefined;
 
   constructor(options: TesterOptions = {}) {
     const record = assertKnownOptions(options, TESTER_OPTION_NAMES, 'PerformanceRegressionTester');
@@ -108,6 +108,8 @@ export class PerformanceRegressionTester {
         ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
         ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
         ...(options.environmentMismatch === undefined ? {} : { environmentMismatch: options.environmentMismatch }),
+        // The tester's own store, so detector.getBaseline reads what benchmark writes.
+        store: this.storeOption instanceof SqliteStore ? this.storeOption : resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }),
       });
     roundsFromEnv(this.env);
   }
@@ -230,18 +232,20 @@ export class PerformanceRegressionTester {
   }
 
   private async startRun(name: string, caller: CallerPlace): Promise<CurrentRun> {
-    this.run ??= new CurrentRun(await this.openStore(), currentRunId(this.env), this.rootDir, this.env);
-    await this.run.start();
-    await this.run.assertNameFree(name, caller);
-    return this.run;
+    // The promise is kept, not the run, so benchmarks started together share one store.
+    this.run ??= this.openStore().then((store) => new CurrentRun(store, currentRunId(this.env), this.rootDir, this.env));
+    const run = await this.run;
+    await run.start();
+    await run.assertNameFree(name, caller);
+    return run;
   }
 
   /** The store: the one passed in, else the one at `store` / PERFGUARD_DB / the default path, opened once. */
-  private async openStore(): Promise<PerfguardStore> {
+  private openStore(): Promise<PerfguardStore> {
     this.store ??=
       this.storeOption instanceof SqliteStore
-        ? this.storeOption
-        : await openStore(resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }));
+        ? Promise.resolve(this.storeOption)
+        : openStore(resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }));
     return this.store;
   }
 
@@ -250,7 +254,7 @@ export class PerformanceRegressionTester {
     const store = this.store;
     this.store = undefined;
     this.run = undefined;
-    if (store !== undefined && !(this.storeOption instanceof SqliteStore)) await store.close();
+    if (store !== undefined && !(this.storeOption instanceof SqliteStore)) await (await store.catch(() => undefined))?.close();
     await this.detector.close();
   }
 }

@@ -51,6 +51,12 @@ describe('instruction counts judged against one founding run', () => {
     expect(judged.notes.map((note) => note.code)).not.toContain('little-history');
   });
 
+  it("ignores the duration's absolute floor, which is in seconds, not instructions", () => {
+    const thresholds = { ...DEFAULT_THRESHOLDS, duration: { warning: 1.01, critical: 1.5, minimumDelta: 100_000 } }; // seconds: would hide any count delta
+    const judged = judgeProcesses([process(1_020_000, '2026-11-02T00:00:00Z')], reference(1_000_000), 'k', { thresholds, confidence: 0.95, rounds: 1, mode: 'instructions', withinRunSpread: roundSpreadOf(count(1_020_000, [0, 3, -2])) });
+    expect(judged.verdicts[0]?.status).toBe('warning');
+  });
+
   it('keeps the user thresholds for pass and fail', () => {
     expect(judgeCount(count(1_030_000), 1_000_000, 1.2, 1.5).verdicts[0]?.status).toBe('pass');
     expect(judgeCount(count(1_600_000), 1_000_000, 1.2, 1.5).verdicts[0]?.status).toBe('critical');

@@ -39,7 +39,8 @@ function setup(): Setup {
 describe('PerformanceRegressionTester.benchmark', () => {
   it('founds the first baseline on three runs (two fresh-process rounds) and reports no-baseline', async () => {
     const { store, clock, rounds, tester } = setup();
-    const report = await tester().benchmark(plantedWork(clock, 2_000_000), 'first', { metadata: { inputSize: 1000 } });
+    const founder = tester();
+    const report = await founder.benchmark(plantedWork(clock, 2_000_000), 'first', { metadata: { inputSize: 1000 } });
     expect(report.status).toBe('no-baseline');
     expect(report.regressions).toEqual([]);
     expect(report.notes.map((note) => note.code)).toEqual(expect.arrayContaining(['baseline-established', 'rounds']));
@@ -47,6 +48,7 @@ describe('PerformanceRegressionTester.benchmark', () => {
     expect(report.duration.median).toBeCloseTo(0.002, 3);
     expect(report.processes).toHaveLength(3);
     expect(rounds.requests).toEqual([{ name: 'first', rounds: 2 }]);
+    expect(founder.detector.getBaseline('first')?.runs).toBe(3);
     const stored = store.reads.currentBaseline('first');
     expect(stored?.epoch.reason).toBe('first measurement');
     expect(store.reads.referenceProcesses(stored?.epoch ?? ({} as never), 30)).toHaveLength(3);

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { expectConfidence } from '../../_options';
 import { DEFAULT_THRESHOLDS, judgeProcesses, regressionsOf, reportStatusOf } from '../../detector';
 import { ConfigError } from '../../errors';
+import { spreadOf } from '../../stats';
 import { type RunSummary, summarizeRun } from '../../report';
 import { type PerfguardStore, processesOf } from '../../store';
-import type { PerformanceReport, ResultRecord, RunRecord, StoredProcess } from '../../types';
+import type { MeasuringMode, PerformanceReport, ResultRecord, RunRecord, StoredProcess } from '../../types';
 import { type CommandContext, withStore } from '../_context';
 import { emit, exitCodeFor, type FailOnLevel, failOnOption, formatOption, renderSummary } from './report-command';
 
@@ -20,11 +21,28 @@ function asReference(result: ResultRecord): StoredProcess[] {
   return processesOf(result).map((process, index) => ({ ...process, resultId: result.id, index, isFounding: true }));
 }
 
-/** The head's report, judged against the base's processes instead of its own baseline. */
+const modeOf = (result: ResultRecord): MeasuringMode => result.report.mode ?? 'time';
+
+/**
+ * The head's report, judged against the base's processes instead of its own baseline, in the
+ * head's mode and with the thresholds the head's verdict used (the defaults for results stored
+ * before thresholds were recorded).
+ */
 function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: RunRecord, confidence: number): PerformanceReport {
+  if (base !== undefined && modeOf(base) !== modeOf(head)) {
+    throw new ConfigError(
+      `'${head.testName}' was measured in the ${modeOf(base)} mode in the base store and in the ${modeOf(head)} mode in the head store: instruction counts and times cannot be compared. Measure both commits in the same mode.`,
+    );
+  }
   const reference = base === undefined ? undefined : { epoch: { createdAt: base.createdAt, commit: baseRun.commit, reason: 'base store', environmentKey: base.environmentKey }, processes: asReference(base) };
   const processes = processesOf(head);
-  const judgement = judgeProcesses(processes, reference, head.environmentKey, { thresholds: DEFAULT_THRESHOLDS, confidence, rounds: processes.length });
+  const judgement = judgeProcesses(processes, reference, head.environmentKey, {
+    thresholds: head.report.thresholds ?? DEFAULT_THRESHOLDS,
+    confidence,
+    rounds: processes.length,
+    mode: modeOf(head),
+    ...(head.report.instructions === undefined ? {} : { withinRunSpread: spreadOf(head.report.instructions.rounds.filter((value) => value > 0).map(Math.log)) }),
+  });
   const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'rounds', 'environment-mismatch', 'little-history', 'baseline-set-aside', 'bimodal', 'detectable-effect', 'memory-busy'].includes(note.code));
   if (base !== undefined && base.environmentKey !== head.environmentKey) {
     notes.push({ code: 'environment-mismatch', message: `base measured on ${base.environmentKey}, head on ${head.environmentKey}` });
@@ -42,7 +60,8 @@ function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: Run
 
 /**
  * Judges the head store's latest run against the base store's latest run, test by test: the
- * head's processes against the base's, by the same run-level rule as every verdict.
+ * head's processes against the base's, by the same run-level rule as every verdict, in the
+ * mode and with the thresholds each head result was judged with.
  */
 export async function compareStores(base: PerfguardStore, head: PerfguardStore, confidence: number): Promise<RunSummary> {
   const before = await latestFinalResults(base, 'base');
