@@ -160,7 +160,7 @@ const machineRule: DecisionRule = (context) => {
   return withheld(
     context,
     'machine',
-    `${shown(context.fields.regressionFactor)}, but the machine itself ran ${machine.toFixed(2)}x slower than for the reference runs (${(context.fields.regressionFactor / machine).toFixed(2)}x after allowing for it)`,
+    `${shown(context.fields.regressionFactor)}, but the machine itself ran ${machine.toFixed(2)}x slower than for the reference runs (perfguard's core or cache reference loop; ${(context.fields.regressionFactor / machine).toFixed(2)}x after allowing for it): rerun when the machine is quieter`,
   );
 };
 

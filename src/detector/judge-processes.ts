@@ -177,7 +177,7 @@ function memoryNote(current: ProcessFigures[], reference: StoredProcess[]): Repo
   return [
     {
       code: 'memory-busy',
-      message: `perfguard's memory reference loop ran ${(now / before).toFixed(2)}x slower than for the reference runs: other processes were thrashing the shared caches, which slows code that allocates or walks large data (not CPU-bound code, so the verdict does not allow for it); rerun to be sure`,
+      message: `perfguard's memory reference loop ran ${(now / before).toFixed(2)}x slower than for the reference runs: other processes were thrashing the shared caches, which slows code that allocates or walks large data (a slowdown it explains is held back as inconclusive); rerun to be sure`,
     },
   ];
 }

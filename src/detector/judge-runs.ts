@@ -62,6 +62,20 @@ function centres(scale: MetricScale, comparison: RunComparison, current: readonl
 }
 
 /**
+ * How much slower the machine ran than for the reference runs: the slower of perfguard's two
+ * reference loops, the core's and the caches'. A neighbour on the other hyperthread of a core,
+ * or one thrashing the shared caches, slows code that sorts, allocates or walks large data
+ * (its CPU time per call grows too, so the contention rule cannot tell) and shows in the cache
+ * loop while the core loop barely moves.
+ */
+function machineFactorOf(context: RuleContext): number | null {
+  const core = conditionFactor(context, (conditions) => conditions.machineProbeNs);
+  const caches = conditionFactor(context, (conditions) => conditions.memoryProbeNs);
+  if (core === null || caches === null) return core ?? caches;
+  return Math.max(core, caches);
+}
+
+/**
  * Judges the current runs of one metric against runs of unchanged code: magnitude (the
  * factor reaches the threshold) and run-level evidence together, through
  * {@link DECISION_RULES}. Pure: the caller reads the runs from the store.
@@ -95,9 +109,7 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
       reason: '',
     },
   };
-  if (input.metricType === 'duration') {
-    context.fields.machineFactor = conditionFactor(context, (conditions) => conditions.machineProbeNs);
-  }
+  if (input.metricType === 'duration') context.fields.machineFactor = machineFactorOf(context);
   return {
     verdict: decide(context),
     reference: ref,

@@ -103,6 +103,17 @@ describe('judgeRuns on planted run centres', () => {
     expect(verdict.machineFactor).toBeCloseTo(1.3, 5);
   });
 
+  it("withholds a slowdown that busy caches explain (the cache loop slower, the core loop not), but not one beyond them", () => {
+    const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 1000, memoryProbeNs: 1000 } }));
+    const busyCaches = { conditions: { machineProbeNs: 1010, memoryProbeNs: 1250 } };
+    const slower = (centre: number): ConditionedRun[] => [0, 1, 2].map((i) => run(centre * (1 + i / 100), busyCaches));
+    const explained = judge(reference, slower(0.0014)).verdict;
+    expect(explained).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+    expect(explained.machineFactor).toBeCloseTo(1.25, 5);
+    expect(explained.reason).toMatch(/the machine itself ran 1\.25x slower .*rerun when the machine is quieter/);
+    expect(judge(reference, slower(0.0017)).verdict.status).toBe('critical');
+  });
+
   it('withholds a wall-time slowdown that preemption explains, but not code whose CPU time grew', () => {
     const calm = { preemptedShare: 0, cpuTimePerCall: 0.001 };
     const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, ...calm } }));
