@@ -61,10 +61,11 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
     request.settings.withinRunSpread = roundSpreadOf(instructions);
   }
   const baseline = request.updateReason === undefined ? await run.findBaseline(request.name, environmentKey, request.mode, request.environmentMismatch) : undefined;
-  const epochReason = request.updateReason ?? (baseline === undefined && request.options.saveFirstBaseline ? 'first measurement' : undefined);
-  const evidence = await confirmStep(first, baseline, epochReason !== undefined, request);
+  // No baseline of this environment's own (none at all, or only another environment's): this run founds one.
+  const foundsHere = request.updateReason === undefined && request.options.saveFirstBaseline && (baseline === undefined || baseline.epoch.environmentKey !== environmentKey);
+  const evidence = await confirmStep(first, baseline, foundsHere || request.updateReason !== undefined, request);
   const judgement = judgeProcesses(evidence.processes, baseline, environmentKey, request.settings);
-  const notes = [...judgement.notes, ...mismatchNotes(baseline, environmentKey), ...evidence.notes, ...foundingNotes(baseline, request, evidence)];
+  const notes = [...judgement.notes, ...mismatchNotes(baseline, environmentKey), ...evidence.notes];
   const report = buildReport(measurement, {
     ...(instructions === undefined ? {} : { instructions: instructionFigures(instructions) }),
     verdicts: judgement.verdicts,
@@ -83,6 +84,10 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
     confidence: request.settings.confidence,
   });
   if (instructions !== undefined) report.notes.push(...instructionNotes(report, request.settings.confidence));
+  const epochReason = request.updateReason ?? (foundsHere ? foundingReason(baseline, report) : undefined);
+  if (request.updateReason === undefined && epochReason !== undefined) {
+    report.notes.push({ code: 'baseline-established', message: `${baseline === undefined ? 'no baseline yet' : "no baseline of this environment's own yet"}: these ${evidence.processes.length} run(s) found it` });
+  }
   if (request.profile !== undefined && (request.options.profile === true || (request.options.profile === 'on-regression' && report.status === 'regression'))) {
     await profileStep(report, request.profile);
   }
@@ -149,9 +154,15 @@ function mismatchNotes(baseline: ReferenceRuns | undefined, environmentKey: stri
   ];
 }
 
-function foundingNotes(baseline: ReferenceRuns | undefined, request: PipelineRequest, evidence: Evidence): ReportNote[] {
-  if (request.updateReason !== undefined || baseline !== undefined || !request.options.saveFirstBaseline) return [];
-  return [{ code: 'baseline-established', message: `no baseline yet: these ${evidence.processes.length} run(s) found it` }];
+/**
+ * Why this run founds its environment's first baseline: none existed, or only another
+ * environment's, which the run was judged against meanwhile. A run that reads as a regression
+ * against it founds nothing, so a slowdown is not taken in as this environment's reference.
+ */
+function foundingReason(baseline: ReferenceRuns | undefined, report: PerformanceReport): string | undefined {
+  if (baseline === undefined) return 'first measurement';
+  if (report.status === 'regression') return undefined;
+  return `first measurement on this environment (judged against ${baseline.epoch.environmentKey})`;
 }
 
 async function persistStep(report: PerformanceReport, measurement: Measurement, epochReason: string | undefined, run: CurrentRun): Promise<void> {

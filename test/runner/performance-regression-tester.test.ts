@@ -9,6 +9,7 @@ import { SqliteStore } from '../../src/store/sqlite-store';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock';
 import { plantedWork } from '../helpers/planted';
 import { plantedRounds } from '../helpers/planted-rounds';
+import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 
 interface Setup {
   store: SqliteStore;
@@ -202,6 +203,41 @@ describe('PerformanceRegressionTester.benchmark', () => {
     const report = await tester(undefined, { defaults: {} }).benchmark(() => JSON.stringify({ a: 1 }), 'tiny', { iterations: 5, warmup: 1, rounds: 1 });
     expect(report.cpu).toEqual({ mean: null, median: null, phase: null });
     expect(report.verdicts.map((verdict) => verdict.metricType)).not.toContain('cpu');
+  });
+
+  it("judges against another environment's baseline, founds this environment's own, and uses it from then on", async () => {
+    const { store, clock, tester } = setup();
+    const elsewhere = 'linux-x64 node20 64x Some Other CPU';
+    const foreignRun = makeRun({ id: 'foreign-run' });
+    await store.ensureRun(foreignRun);
+    const foreign = { ...makeResult(foreignRun.id, 'moved', { centreNs: 2_000_000 }), environmentKey: elsewhere };
+    await store.insertResult(foreign, makeEpoch(foreign, { environmentKey: elsewhere, createdAt: '2026-11-01T00:00:00.000Z' }));
+
+    const first = await tester().benchmark(plantedWork(clock, 2_000_000), 'moved');
+    expect(first.baseline?.environmentKey).toBe(elsewhere);
+    expect(first.notes.map((note) => note.code)).toEqual(expect.arrayContaining(['environment-mismatch', 'baseline-established', 'rounds']));
+    expect(first.processes).toHaveLength(3);
+    const own = store.reads.currentBaseline('moved', first.environment.key);
+    expect(own?.epoch).toMatchObject({ environmentKey: first.environment.key, reason: `first measurement on this environment (judged against ${elsewhere})` });
+
+    const second = await tester().benchmark(plantedWork(clock, 2_000_000), 'moved');
+    expect(second.baseline?.environmentKey).toBe(first.environment.key);
+    expect(second.notes.map((note) => note.code)).not.toContain('environment-mismatch');
+  });
+
+  it("founds nothing on a run that reads as a regression against another environment's baseline", async () => {
+    const { store, clock, tester, roundCentre } = setup();
+    const elsewhere = 'linux-x64 node20 64x Some Other CPU';
+    const foreignRun = makeRun({ id: 'foreign-run' });
+    await store.ensureRun(foreignRun);
+    for (const [index, centreNs] of [2_000_000, 2_010_000, 1_990_000].entries()) {
+      const foreign = { ...makeResult(foreignRun.id, 'moved', { centreNs, seed: index + 1 }), environmentKey: elsewhere };
+      await store.insertResult(foreign, index === 0 ? makeEpoch(foreign, { environmentKey: elsewhere, createdAt: '2026-11-01T00:00:00.000Z' }) : undefined);
+    }
+    roundCentre.set('moved', 0.004);
+    const slower = await tester().benchmark(plantedWork(clock, 4_000_000), 'moved');
+    expect(slower.status).toBe('regression');
+    expect(store.reads.currentBaseline('moved', slower.environment.key)?.epoch.environmentKey).toBe(elsewhere);
   });
 
   it('says so when no fresh process can be started for the rounds', async () => {
