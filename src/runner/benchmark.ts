@@ -12,6 +12,17 @@ export function getDefaultTester(): PerformanceRegressionTester {
 }
 
 /**
+ * Closes the default tester's store (and its connections, for PostgreSQL); the next helper
+ * call opens it again. `perfguard/jest` calls it after each test file, whose module registry,
+ * and so whose default tester, Jest throws away.
+ */
+export async function closeDefaultTester(): Promise<void> {
+  const tester = defaultTester;
+  defaultTester = undefined;
+  await tester?.close();
+}
+
+/**
  * Measures `fn`, judges it against its stored baseline and records the result.
  * @example
  * const report = await benchmark(() => work(), 'my_component_operation', {

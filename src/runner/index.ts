@@ -1,4 +1,4 @@
-export { benchmark, getDefaultTester, measure } from './benchmark';
+export { benchmark, closeDefaultTester, getDefaultTester, measure } from './benchmark';
 export { MeasureBlock } from './measure-block';
 export { BENCHMARK_OPTION_NAMES, DEFAULT_ROUNDS, expectRounds, resolveBenchmarkOptions, SINGLE_RUN_OPTION_NAMES } from './benchmark-options';
 export type { BenchmarkOptions, ResolvedBenchmarkOptions, SingleRunOptions } from './benchmark-options';
