@@ -3,7 +3,7 @@ import type { Interval, MetricType } from './types';
 /** A duration in seconds in the most readable unit: `812 ns`, `3.40 µs`, `12.5 ms`, `1.20 s`. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);
-  const abs = Math.abs(seconds);
+  const abs = shownMagnitude(seconds);
   if (abs < 1e-6) return `${trim(seconds * 1e9)} ns`;
   if (abs < 1e-3) return `${trim(seconds * 1e6)} µs`;
   if (abs < 1) return `${trim(seconds * 1e3)} ms`;
@@ -14,7 +14,7 @@ export function formatDuration(seconds: number): string {
 export function formatMemory(megabytes: number): string {
   if (!Number.isFinite(megabytes)) return String(megabytes);
   const bytes = megabytes * 1024 * 1024;
-  const abs = Math.abs(bytes);
+  const abs = shownMagnitude(bytes);
   if (abs < 1024) return `${trim(bytes)} B`;
   if (abs < 1024 * 1024) return `${trim(bytes / 1024)} KB`;
   if (abs < 1024 ** 3) return `${trim(megabytes)} MB`;
@@ -29,7 +29,7 @@ export function formatPercent(percent: number): string {
 /** Instructions per call: `812 instr`, `3.40 k instr`, `1.19 M instr`. */
 export function formatInstructions(count: number): string {
   if (!Number.isFinite(count)) return String(count);
-  const abs = Math.abs(count);
+  const abs = shownMagnitude(count);
   if (abs < 1e3) return `${trim(count)} instr`;
   if (abs < 1e6) return `${trim(count / 1e3)} k instr`;
   if (abs < 1e9) return `${trim(count / 1e6)} M instr`;
@@ -56,6 +56,11 @@ export function formatConfidence(probability: number | null): string {
   if (probability === null) return '–';
   const digits = probability >= 0.999 && probability < 1 ? 2 : 1;
   return `${(probability * 100).toFixed(digits)} %`;
+}
+
+/** The magnitude as it will be shown (three significant digits), so 0.9999996 s is `1.00 s`, not `1000 ms`. */
+function shownMagnitude(value: number): number {
+  return Number(Math.abs(value).toPrecision(3));
 }
 
 function trim(value: number): string {

@@ -74,13 +74,13 @@ export interface InstructionFigures {
 
 /** A speed runs of the benchmark settle at (several for bimodal code). */
 export interface SpeedGroup {
-  /** Median per-call duration of the group's runs, in seconds. */
+  /** Median per-call value of the group's runs: seconds, or instructions per call in instructions mode. */
   duration: number;
   /** Runs (processes) in the group. */
   runs: number;
 }
 
-/** What a duration verdict rests on: runs (processes), not samples. */
+/** What the primary verdict (duration, or instructions in instructions mode) rests on: runs (processes), not samples. */
 export interface RunEvidence {
   /** Runs of unchanged code the reference was drawn from. */
   referenceRuns: number;
@@ -99,6 +99,7 @@ export interface RunEvidence {
   /** The speeds runs settle at: one, or several for bimodal code. */
   groups: SpeedGroup[];
   /** Set when the founding runs were left out because every accepted run since contradicts them. */
+  /** `duration` is in the primary metric's unit, as in `groups`. */
   foundingSetAside: { duration: number; runsSince: number; direction: 'faster' | 'slower' } | null;
 }
 

@@ -1,3 +1,4 @@
+import { formatMetric } from '../_format';
 import { medianOf } from '../stats';
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
@@ -37,13 +38,6 @@ type DecisionRule = (context: RuleContext) => MetricVerdict | undefined;
 
 function shown(factor: number): string {
   return Number.isFinite(factor) ? `${factor.toFixed(2)}x` : '∞x';
-}
-
-function shownSeconds(seconds: number): string {
-  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
-  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(2)} µs`;
-  if (seconds < 1) return `${(seconds * 1e3).toFixed(2)} ms`;
-  return `${seconds.toFixed(2)} s`;
 }
 
 function percent(p: number): string {
@@ -114,7 +108,7 @@ const slowerSpeedRule: DecisionRule = (context) => {
   return withheld(
     context,
     'bimodal',
-    `none of the ${context.current.length} run(s) reached this code's fastest speed (${shownSeconds(Math.exp(fastest.x))}, ${share} % of reference runs): they match its slower speed, and so would a slowdown from the fastest one`,
+    `none of the ${context.current.length} run(s) reached this code's fastest speed (${formatMetric(context.metricType, Math.exp(fastest.x))}, ${share} % of reference runs): they match its slower speed, and so would a slowdown from the fastest one`,
   );
 };
 

@@ -1,5 +1,5 @@
 import { medianAbsoluteDeviation } from 'simple-statistics';
-import { formatDuration } from '../_format';
+import { formatMetric } from '../_format';
 import { type GroupSpread, medianOf } from '../stats';
 import type { BaselineEpoch, BaselineInfo, MeasuringMode, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
 import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
@@ -137,6 +137,7 @@ function evidenceOf(judgement: RunJudgement, reference: Reference): RunEvidence 
 }
 
 function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): ReportNote[] {
+  const shown = (value: number): string => formatMetric(mode === 'instructions' ? 'instructions' : 'duration', value);
   const notes: ReportNote[] = [];
   // Exact counts are judged on the spread of their own counted rounds from the first run on.
   if (evidence.referenceRuns < LITTLE_HISTORY_RUNS && mode === 'time') {
@@ -148,12 +149,16 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
   if (evidence.spread !== null && evidence.detectableFactor !== null && evidence.detectableFactor > warning) {
     notes.push({
       code: 'detectable-effect',
-      message: `runs of this benchmark vary ${spreadPercent(evidence.spread)} between processes here, so only slowdowns of ${evidence.detectableFactor.toFixed(2)}x or more can be proven: give it more work per call, or count instructions`,
+      message: `runs of this benchmark vary ${spreadPercent(evidence.spread)} between processes here, so only slowdowns of ${evidence.detectableFactor.toFixed(2)}x or more can be proven: ${
+        mode === 'instructions'
+          ? 'its count is not deterministic (time, randomness, I/O or a hash seed changes the work); make the work fixed'
+          : 'give it more work per call, or count instructions'
+      }`,
     });
   }
   if (evidence.groups.length > 1) {
     const total = evidence.groups.reduce((sum, group) => sum + group.runs, 0);
-    const speeds = evidence.groups.map((group) => `${formatDuration(group.duration)} (${group.runs} of ${total} runs)`).join(', ');
+    const speeds = evidence.groups.map((group) => `${shown(group.duration)} (${group.runs} of ${total} runs)`).join(', ');
     notes.push({
       code: 'bimodal',
       message: `the same code settles at ${evidence.groups.length} speeds in different processes: ${speeds}; each run is judged against the speed it matches`,
@@ -163,7 +168,7 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
   if (setAside !== null) {
     notes.push({
       code: 'baseline-set-aside',
-      message: `the runs this baseline was founded on (${formatDuration(setAside.duration)}) were set aside: all ${setAside.runsSince} accepted run(s) since ran ${setAside.direction} by more than the warning threshold, so it was probably recorded at a bad moment and the runs since are the reference; re-record it with UPDATE_PERFORMANCE_BASELINE=true`,
+      message: `the runs this baseline was founded on (${shown(setAside.duration)}) were set aside: all ${setAside.runsSince} accepted run(s) since ran ${setAside.direction} by more than the warning threshold, so it was probably recorded at a bad moment and the runs since are the reference; re-record it with UPDATE_PERFORMANCE_BASELINE=true`,
     });
   }
   return notes;

@@ -63,6 +63,25 @@ describe('instruction counts judged against one founding run', () => {
   });
 });
 
+describe('notes on instruction counts', () => {
+  it('states speeds in instructions, never in seconds, and does not tell a counting user to count instructions', () => {
+    // A count that is not deterministic: two settled counts across 12 stored processes.
+    const stored = Array.from({ length: 12 }, (_, i): StoredProcess => ({
+      ...process(i % 3 === 0 ? 1_000_000 : 1_400_000 + i * 50, `2026-11-01T00:${String(10 + i)}:00Z`),
+      resultId: `r${i}`,
+      index: 0,
+      isFounding: i === 0,
+    }));
+    const baseline: ReferenceRuns = { ...reference(1), processes: stored };
+    const judged = judgeProcesses([process(1_400_300, '2026-11-02T00:00:00Z')], baseline, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 1, mode: 'instructions', withinRunSpread: roundSpreadOf(count(1_400_300)) });
+    const messages = judged.notes.map((note) => note.message).join('\n');
+    expect(messages).toMatch(/settles at 2 speeds in different processes: 1(\.00)? M instr \(4 of 12 runs\), 1\.4\d* M instr \(8 of 12 runs\)/);
+    expect(messages).not.toMatch(/\d (ns|µs|ms|s)\b/);
+    expect(messages).not.toMatch(/count instructions/);
+    expect(judged.verdicts[0]?.reason ?? '').not.toMatch(/\d (ns|µs|ms)\b/);
+  });
+});
+
 describe('instructionNotes', () => {
   function report(factor: number, status: 'pass' | 'warning', roundSpread: number, confidence: number | null = 1): PerformanceReport {
     const figures = instructionFigures(count(1_000_000));
