@@ -25,6 +25,17 @@ export function readCount(url: URL, name: string, fallback: number): number {
 }
 
 /**
+ * The measuring mode in query parameter `mode`, undefined when it is absent.
+ * @throws BadRequestError for anything but `time` or `instructions`
+ */
+export function readMode(url: URL): 'time' | 'instructions' | undefined {
+  const raw = url.searchParams.get('mode');
+  if (raw === null) return undefined;
+  if (raw === 'time' || raw === 'instructions') return raw;
+  throw new BadRequestError(`query parameter 'mode' must be 'time' or 'instructions', received '${raw}'`);
+}
+
+/**
  * A percent-encoded path segment, decoded.
  * @throws BadRequestError when the encoding is broken (such as a lone `%`)
  */

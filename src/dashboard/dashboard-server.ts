@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../detector';
 import { describeError, isStoreError } from '../errors';
 import { openStore, type PerfguardStore, type SeriesPoint } from '../store';
-import { BadRequestError, decodeSegment, readCount } from './_query-params';
+import { BadRequestError, decodeSegment, readCount, readMode } from './_query-params';
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -167,10 +167,15 @@ export class DashboardServer {
     if (route === 'tests' && parts.length === 2) {
       const name = decodeSegment(parts[1] ?? '', 'test name');
       const limit = readCount(url, 'limit', 500);
+      const asked = readMode(url);
       const queries = (await this.openStore()).dashboard();
-      const points = await queries.series(name, limit);
-      if (points.length === 0) return { status: 404, body: { error: `no results for test '${name}'` } };
-      return { status: 200, body: { name, points, epochs: await queries.epochs(name), thresholds: thresholdsOf(points) } };
+      // Counts and times never share a chart: the mode asked for, else the latest result's.
+      const mode = asked ?? ((await queries.series(name, 1))[0]?.mode === 'instructions' ? 'instructions' : 'time');
+      const [points, allEpochs] = await Promise.all([queries.series(name, limit, mode), queries.epochs(name)]);
+      const modes = [...new Set([...allEpochs.map((epoch) => epoch.mode), ...points.map((point) => point.mode)])].sort();
+      if (points.length === 0) return { status: 404, body: { error: `no results for test '${name}'${asked === undefined ? '' : ` measured in ${asked} mode`}` } };
+      const epochs = allEpochs.filter((epoch) => epoch.mode === mode);
+      return { status: 200, body: { name, mode, modes, points, epochs, thresholds: thresholdsOf(points) } };
     }
     if (route === 'regressions' && parts.length === 1) {
       const limit = readCount(url, 'limit', 200);

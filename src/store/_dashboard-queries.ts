@@ -1,3 +1,4 @@
+import type { MeasuringMode } from '../types';
 import { coverageOf, overviewRow, type RecentRow, type TestEnvironmentRow, testsWithBaseline } from './_dashboard-rows';
 import type { SqliteHandle } from './_sqlite-schema';
 import type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoint } from './dashboard-types';
@@ -28,7 +29,7 @@ export class DashboardQueries implements DashboardReader {
         ),
       );
       const recent = this.db.prepare(
-        `SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, r.detectable, runs.git_branch AS branch
+        `SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, r.detectable, runs.git_branch AS branch, r.mode, r.instructions
          FROM final_results r JOIN runs ON runs.id = r.run_id
          WHERE r.test_name = ? ORDER BY r.created_at DESC LIMIT ?`,
       );
@@ -36,7 +37,7 @@ export class DashboardQueries implements DashboardReader {
     });
   }
 
-  series(name: string, limit: number): Promise<SeriesPoint[]> {
+  series(name: string, limit: number, mode?: MeasuringMode): Promise<SeriesPoint[]> {
     // Newest first, then reversed: equal dates keep the order they were stored in.
     return this.answer(() =>
       (
@@ -46,10 +47,10 @@ export class DashboardQueries implements DashboardReader {
                     r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
                     r.cpu_time_s AS cpuTimePerCall, r.status, r.factor, r.environment_key AS environmentKey, r.runs,
                     r.warning, r.critical, r.detectable, r.mode, r.instructions
-             FROM final_results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ?
+             FROM final_results r JOIN runs ON runs.id = r.run_id WHERE r.test_name = ? AND (? IS NULL OR r.mode = ?)
              ORDER BY r.created_at DESC LIMIT ?`,
           )
-          .all(name, limit) as SeriesPoint[]
+          .all(name, mode ?? null, mode ?? null, limit) as SeriesPoint[]
       ).reverse(),
     );
   }
@@ -60,7 +61,7 @@ export class DashboardQueries implements DashboardReader {
         this.db
           .prepare(
             `SELECT b.created_at AS createdAt, b.git_commit AS 'commit', b.reason, b.environment_key AS environmentKey,
-                    b.is_deleted AS isDeleted, r.median_s AS median
+                    b.is_deleted AS isDeleted, r.median_s AS median, b.mode, r.instructions
              FROM baselines b LEFT JOIN results r ON r.id = b.result_id WHERE b.test_name = ? ORDER BY b.created_at`,
           )
           .all(name) as (Omit<EpochPoint, 'isDeleted'> & { isDeleted: number })[]

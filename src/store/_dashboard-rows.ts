@@ -11,6 +11,8 @@ export interface RecentRow {
   environment_key: string;
   branch: string | null;
   detectable: number | null;
+  mode: string;
+  instructions: number | null;
 }
 
 /** A test and an environment: of a result, or of a current epoch. */
@@ -23,15 +25,20 @@ export interface TestEnvironmentRow {
 export function overviewRow(name: string, rows: RecentRow[], baselineSince: string | null): OverviewRow | undefined {
   const latest = rows[0];
   if (latest === undefined) return undefined;
+  // The sparkline stays in the latest result's mode: a count is never drawn beside a time.
+  const isCounted = latest.mode === 'instructions';
+  const sameMode = rows.filter((row) => row.mode === latest.mode);
   return {
     name,
     latestMedian: latest.median_s,
+    latestMode: latest.mode,
+    latestInstructions: latest.instructions,
     latestStatus: latest.status,
     latestFactor: latest.factor,
     latestAt: latest.created_at,
     branch: latest.branch,
     environmentKey: latest.environment_key,
-    sparkline: rows.map((row) => row.median_s).reverse(),
+    sparkline: sameMode.map((row) => (isCounted ? (row.instructions ?? 0) : row.median_s)).reverse(),
     baselineSince,
     latestDetectable: latest.detectable,
   };

@@ -1,3 +1,4 @@
+import type { MeasuringMode } from '../types';
 import { coverageOf, overviewRow, type RecentRow, type TestEnvironmentRow, testsWithBaseline } from './_dashboard-rows';
 import type { PgDatabase } from './_pg-database';
 import type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoint } from './dashboard-types';
@@ -14,9 +15,9 @@ const OVERVIEW = `WITH RECURSIVE names (name) AS (
     (SELECT test_name FROM {results} ORDER BY test_name LIMIT 1)
     UNION ALL
     SELECT (SELECT test_name FROM {results} WHERE test_name > names.name ORDER BY test_name LIMIT 1) FROM names WHERE names.name IS NOT NULL)
-  SELECT names.name, x.median_s, x.status, x.factor, x.created_at, x.environment_key, x.detectable, x.branch
+  SELECT names.name, x.median_s, x.status, x.factor, x.created_at, x.environment_key, x.detectable, x.branch, x.mode, x.instructions
   FROM names CROSS JOIN LATERAL (
-    SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, r.detectable, runs.git_branch AS branch, r.seq
+    SELECT r.median_s, r.status, r.factor, r.created_at, r.environment_key, r.detectable, runs.git_branch AS branch, r.seq, r.mode, r.instructions
     FROM {final_results} r JOIN {runs} runs ON runs.id = r.run_id
     WHERE r.test_name = names.name ORDER BY r.created_at DESC, r.seq DESC LIMIT $1) x
   WHERE names.name IS NOT NULL
@@ -37,16 +38,16 @@ export class PgDashboardQueries implements DashboardReader {
     return [...byTest].flatMap(([name, testRows]) => overviewRow(name, testRows, sinceByTest.get(name) ?? null) ?? []);
   }
 
-  async series(name: string, limit: number): Promise<SeriesPoint[]> {
+  async series(name: string, limit: number, mode?: MeasuringMode): Promise<SeriesPoint[]> {
     // Newest first, then reversed: equal dates keep the order they were stored in.
     const newest = await this.db.rows<SeriesPoint>(
       `SELECT r.run_id AS "runId", r.created_at AS date, runs.git_commit AS "commit", runs.git_branch AS branch, r.attempt,
               r.median_s AS median, r.p25_s AS p25, r.p75_s AS p75, r.memory_mb AS memory, r.cpu_percent AS cpu,
               r.cpu_time_s AS "cpuTimePerCall", r.status, r.factor, r.environment_key AS "environmentKey", r.runs,
               r.warning, r.critical, r.detectable, r.mode, r.instructions
-       FROM {final_results} r JOIN {runs} runs ON runs.id = r.run_id WHERE r.test_name = $1
+       FROM {final_results} r JOIN {runs} runs ON runs.id = r.run_id WHERE r.test_name = $1 AND ($3::text IS NULL OR r.mode = $3)
        ORDER BY r.created_at DESC, r.seq DESC LIMIT $2`,
-      [name, limit],
+      [name, limit, mode ?? null],
     );
     return newest.reverse();
   }
@@ -54,7 +55,7 @@ export class PgDashboardQueries implements DashboardReader {
   async epochs(name: string): Promise<EpochPoint[]> {
     const rows = await this.db.rows<Omit<EpochPoint, 'isDeleted'> & { isDeleted: number }>(
       `SELECT b.created_at AS "createdAt", b.git_commit AS "commit", b.reason, b.environment_key AS "environmentKey",
-              b.is_deleted AS "isDeleted", r.median_s AS median
+              b.is_deleted AS "isDeleted", r.median_s AS median, b.mode, r.instructions
        FROM {baselines} b LEFT JOIN {results} r ON r.id = b.result_id WHERE b.test_name = $1 ORDER BY b.created_at, b.seq`,
       [name],
     );

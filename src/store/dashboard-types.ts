@@ -3,13 +3,18 @@
 /** One test on the overview: its latest figures and a sparkline of recent medians. */
 export interface OverviewRow {
   name: string;
+  /** The latest result's median duration (wall time under Valgrind in instructions mode). */
   latestMedian: number;
+  /** The latest result's measuring mode. */
+  latestMode: string;
+  /** The latest result's instructions per call (instructions mode), else null. */
+  latestInstructions: number | null;
   latestStatus: string;
   latestFactor: number | null;
   latestAt: string;
   branch: string | null;
   environmentKey: string;
-  /** Medians of the most recent results, oldest first. */
+  /** The judged figure of the most recent results in the latest result's mode (median seconds, or instructions per call), oldest first. */
   sparkline: number[];
   baselineSince: string | null;
   /** The latest verdict's detectable factor, when known. */
@@ -65,7 +70,12 @@ export interface EpochPoint {
   reason: string | null;
   environmentKey: string;
   isDeleted: boolean;
+  /** The median duration of the founding result (wall time under Valgrind in instructions mode). */
   median: number | null;
+  /** The measuring mode the epoch is a baseline of. */
+  mode: string;
+  /** Instructions per call of the founding result (instructions mode), else null. */
+  instructions: number | null;
 }
 
 /** Which tests are covered by what. */

@@ -76,8 +76,8 @@ export interface StoreReader {
 export interface DashboardReader {
   /** Every test's latest final result, with the medians of its last `sparkPoints` results. */
   overview(sparkPoints: number): Promise<OverviewRow[]>;
-  /** A test's last `limit` final results, oldest first. */
-  series(name: string, limit: number): Promise<SeriesPoint[]>;
+  /** A test's last `limit` final results, oldest first; only those measured in `mode` when given. */
+  series(name: string, limit: number, mode?: MeasuringMode): Promise<SeriesPoint[]>;
   /** A test's baseline epochs, oldest first. */
   epochs(name: string): Promise<EpochPoint[]>;
   /** Final results that regressed, newest first. */

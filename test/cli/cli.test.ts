@@ -7,6 +7,8 @@ import { run } from '../../src/cli/run';
 import { MARKDOWN_MARKER } from '../../src/report/render-markdown';
 import { runCli } from '../helpers/cli';
 import { REPO_ROOT } from '../helpers/packed-project';
+import { openStore } from '../../src/store/open-store';
+import { plantedHistory, writeHistory } from '../helpers/planted-history';
 import { seedStore } from '../helpers/seeded-store';
 
 let tmp: string;
@@ -142,6 +144,21 @@ describe('perfguard history', () => {
     expect(lines[0]).toMatch(/date\s+commit\s+branch\s+median\s+factor\s+verdict/);
     expect(lines[1]).toMatch(/c0ffee1\s+main\s+8\.\d\d ms\s+1\.[67]\dx\s+critical/);
     expect(lines[2]).toMatch(/c0ffee0\s+main\s+[45]\.\d\d ms\s+–\s+no-baseline/);
+  });
+
+  it('shows instructions per call for results counted in instructions mode, and says the mode in JSON', async () => {
+    const both = path.join(tmp, 'both-modes.db');
+    const store = await openStore(both);
+    await writeHistory(store, plantedHistory());
+    await store.close();
+    const table = (await runCli(['history', 'gamma', '--db', both, '--limit', '6'], tmp)).stdout.trim().split('\n').slice(1);
+    expect(table.filter((line) => / M instr /.test(line))).toHaveLength(3);
+    expect(table.filter((line) => / (ns|µs|ms) /.test(line))).toHaveLength(3);
+    const json = JSON.parse((await runCli(['history', 'gamma', '--db', both, '--format', 'json'], tmp)).stdout) as { mode: string; instructionsPerCall: number | null }[];
+    expect(json.every((entry) => (entry.mode === 'instructions') === (entry.instructionsPerCall !== null))).toBe(true);
+    const epochs = JSON.parse((await runCli(['baselines', 'list', '--db', both, '--format', 'json'], tmp)).stdout) as { testName: string; mode: string; instructionsPerCall: number | null }[];
+    expect(epochs.filter((epoch) => epoch.testName === 'gamma').map((epoch) => [epoch.mode, epoch.instructionsPerCall !== null]).sort()).toContainEqual(['instructions', true]);
+    expect((await runCli(['baselines', 'history', 'gamma', '--db', both], tmp)).stdout).toMatch(/ M instr /);
   });
 
   it('refuses a bad --limit', async () => {

@@ -5,6 +5,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server';
 import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser';
 import { REPO_ROOT } from '../helpers/packed-project';
+import { openStore } from '../../src/store/open-store';
+import { plantedHistory, writeHistory } from '../helpers/planted-history';
 import { seedStore } from '../helpers/seeded-store';
 
 // The dashboard in a real browser: Debian's Chromium driven by playwright-core.
@@ -88,6 +90,28 @@ describeBrowser('the dashboard in Chromium', () => {
     const cards = await page.$$eval('.cards .label', (labels) => labels.map((label) => label.textContent));
     expect(cards).toContain('detectable');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'test-page.png'), fullPage: true });
+  });
+
+  it('shows a test measured in both modes one mode at a time, with a switch to the other', async () => {
+    const file = path.join(tmp, 'both-modes.db');
+    const store = await openStore(file);
+    await writeHistory(store, plantedHistory());
+    await store.close();
+    const both = await startDashboard({ dbPath: file, port: 0 });
+    try {
+      await page.goto(`${both.url}/#/test/gamma/mode/time`);
+      await page.waitForSelector('.mode-switch');
+      expect(await page.textContent('.mode-switch strong')).toBe('time');
+      expect(await page.$$eval('.cards .label', (labels) => labels.map((label) => label.textContent))).toContain('latest median');
+      await page.click('.mode-switch a:has-text("instructions")');
+      await page.waitForFunction(() => document.querySelector('.mode-switch strong')?.textContent === 'instructions');
+      await page.waitForSelector('#duration-chart canvas');
+      expect(await page.$$eval('.cards .label', (labels) => labels.map((label) => label.textContent))).toContain('instructions per call');
+      expect(await page.textContent('.cards .value')).toMatch(/^\d+(\.\d+)? M$/);
+      expect(await page.textContent('#duration-chart')).toContain('Instructions per call');
+    } finally {
+      await both.close();
+    }
   });
 
   it('lists regressions newest first, each linking to its test', async () => {

@@ -4,8 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server';
 import { PerformanceRegressionTester } from '../../src/runner/performance-regression-tester';
+import { openStore } from '../../src/store/open-store';
 import { createFakeClock } from '../helpers/fake-clock';
 import { plantedWork } from '../helpers/planted';
+import { plantedHistory, writeHistory } from '../helpers/planted-history';
 import { seedStore } from '../helpers/seeded-store';
 import { ensureBuilt, startWorker, waitForLine } from '../helpers/store-processes';
 
@@ -108,6 +110,27 @@ describe('the dashboard server', () => {
     expect(reply.body).not.toContain('root:');
   });
 
+  it('never mixes counts and times: a test measured in both modes is served one mode at a time', async () => {
+    const file = path.join(tmp, 'both-modes.db');
+    const store = await openStore(file);
+    await writeHistory(store, plantedHistory());
+    await store.close();
+    dashboard = await startDashboard({ dbPath: file, port: 0 });
+    type Series = { mode: string; modes: string[]; points: { mode: string; instructions: number | null }[]; epochs: { mode: string }[] };
+    const get = async (query: string): Promise<Series> => JSON.parse((await request(dashboard?.url ?? '', `/api/tests/gamma${query}`)).body) as Series;
+    const latest = await get('');
+    expect(latest.modes).toEqual(['instructions', 'time']);
+    for (const mode of ['time', 'instructions']) {
+      const series = await get(`?mode=${mode}`);
+      expect(series.mode).toBe(mode);
+      expect(series.points.length).toBeGreaterThan(2);
+      expect(new Set(series.points.map((point) => point.mode))).toEqual(new Set([mode]));
+      expect(new Set(series.epochs.map((epoch) => epoch.mode))).toEqual(new Set([mode]));
+    }
+    expect(latest.points.every((point) => point.mode === latest.mode)).toBe(true);
+    expect((await request(dashboard.url, '/api/tests/alpha?mode=instructions')).status).toBe(404);
+  });
+
   it('is read-only: anything but GET is refused', async () => {
     dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
     expect((await request(dashboard.url, '/api/overview', 'POST')).status).toBe(405);
@@ -143,6 +166,7 @@ describe('the dashboard server', () => {
     ['/api/regressions?limit=1e3', "query parameter 'limit' must be a whole number from 1 to 10000, received '1e3'"],
     ['/api/coverage?stale=99999999999', "query parameter 'stale' must be a whole number from 1 to 10000, received '99999999999'"],
     ['/api/tests/%E0%A4%A', "the test name in the path is not valid percent-encoding: '%E0%A4%A'"],
+    ['/api/tests/slows_down?mode=cycles', "query parameter 'mode' must be 'time' or 'instructions', received 'cycles'"],
   ])('answers %p with 400 and the reason, and keeps serving', async (rawPath, reason) => {
     dashboard = await startDashboard({ dbPath: path.join(tmp, 'perf.db'), port: 0 });
     const reply = await request(dashboard.url, rawPath);

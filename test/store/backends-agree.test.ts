@@ -93,6 +93,15 @@ describeWithPostgres()('the PostgreSQL store answers every read as the SQLite st
     const counted = (await expectSame((store) => store.dashboard().series('gamma', 500))).filter((point) => point.mode === 'instructions');
     expect(counted.length).toBeGreaterThan(0);
     expect(counted.every((point) => typeof point.instructions === 'number' && point.instructions > 1_000_000)).toBe(true);
+    const countedOnly = await expectSame((store) => store.dashboard().series('gamma', 500, 'instructions'));
+    expect(countedOnly).toEqual(counted);
+    const timedOnly = await expectSame((store) => store.dashboard().series('gamma', 3, 'time'));
+    expect(timedOnly.map((point) => point.mode)).toEqual(['time', 'time', 'time']);
+    const gammaEpochs = await expectSame((store) => store.dashboard().epochs('gamma'));
+    expect(new Set(gammaEpochs.map((epoch) => epoch.mode))).toEqual(new Set(['time', 'instructions']));
+    expect(gammaEpochs.filter((epoch) => epoch.mode === 'instructions').every((epoch) => (epoch.instructions ?? 0) > 1_000_000)).toBe(true);
+    const gammaRow = (await expectSame((store) => store.dashboard().overview(30))).find((row) => row.name === 'gamma');
+    expect(gammaRow?.sparkline.every((value) => (gammaRow.latestMode === 'instructions' ? value > 1_000_000 : value < 1))).toBe(true);
     for (const test of PLANTED_TESTS) {
       await expectSame((store) => store.dashboard().series(test, 500));
       await expectSame((store) => store.dashboard().series(test, 4));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors';
-import { formatDuration } from '../../_format';
+import { formatDuration, formatInstructions } from '../../_format';
 import { alignColumns, formatMedianSpread } from '../../report';
 import { baselineAuthor } from '../../runner';
 import type { PerfguardStore } from '../../store';
@@ -37,7 +37,13 @@ async function listBaselines(context: CommandContext, options: DbOption & { form
   if (options.format === 'json') {
     printJson(
       context,
-      baselines.map(({ epoch, result }) => ({ ...epoch, medianDuration: result.report.duration.median, madDuration: result.report.duration.mad })),
+      baselines.map(({ epoch, result }) => ({
+        ...epoch,
+        mode: epoch.mode ?? 'time',
+        medianDuration: result.report.duration.median,
+        madDuration: result.report.duration.mad,
+        instructionsPerCall: result.report.instructions?.median ?? null,
+      })),
     );
     return;
   }
@@ -47,7 +53,7 @@ async function listBaselines(context: CommandContext, options: DbOption & { form
   }
   const rows = baselines.map(({ epoch, result }) => [
     epoch.testName,
-    formatMedianSpread(result.report.duration.median, result.report.duration.mad),
+    result.report.instructions === undefined ? formatMedianSpread(result.report.duration.median, result.report.duration.mad) : formatInstructions(result.report.instructions.median),
     epoch.createdAt,
     short(epoch.commit),
     epoch.reason ?? '–',
@@ -70,10 +76,15 @@ async function showBaseline(context: CommandContext, name: string, options: DbOp
   }
   for (const { epoch, result } of found) {
     const d = result.report.duration;
+    const counted = result.report.instructions;
+    const durationLine = `median ${formatDuration(d.median)} (95 % CI ${formatDuration(d.medianCi.lower)}–${formatDuration(d.medianCi.upper)}), mean ${formatDuration(d.mean)} ± ${formatDuration(d.std)}, p95 ${formatDuration(d.p95)}`;
     const lines = [
-      `${epoch.testName}  (${epoch.environmentKey})`,
+      `${epoch.testName}  (${epoch.environmentKey}, ${epoch.mode ?? 'time'} mode)`,
       `  since     ${epoch.createdAt} at commit ${short(epoch.commit)} by ${epoch.createdBy ?? '–'}: ${epoch.reason ?? '–'}`,
-      `  duration  median ${formatDuration(d.median)} (95 % CI ${formatDuration(d.medianCi.lower)}–${formatDuration(d.medianCi.upper)}), mean ${formatDuration(d.mean)} ± ${formatDuration(d.std)}, p95 ${formatDuration(d.p95)}`,
+      // Instructions mode is judged on the count; its duration is wall time under Valgrind.
+      ...(counted === undefined
+        ? [`  duration  ${durationLine}`]
+        : [`  counted   ${formatInstructions(counted.median)} per call (rounds ${counted.rounds.map(formatInstructions).join(', ')})`, `  wall time under Valgrind: ${durationLine}`]),
       `  samples   ${result.report.iterations} × ${result.report.callsPerIteration} call(s)`,
     ];
     context.stdout.write(`${lines.join('\n')}\n`);
@@ -82,21 +93,21 @@ async function showBaseline(context: CommandContext, name: string, options: DbOp
 
 async function baselineHistory(context: CommandContext, name: string, options: DbOption & { format: ListFormat }): Promise<void> {
   const epochs = await withStore(context, options.db, true, async (store) => {
-    const withMedians: { epoch: BaselineEpoch; median: number | null }[] = [];
+    const withMedians: { epoch: BaselineEpoch; median: number | null; instructions: number | null }[] = [];
     for (const epoch of await store.baselineEpochs(name)) {
       const result = epoch.resultId === null ? undefined : await store.getResult(epoch.resultId);
-      withMedians.push({ epoch, median: result?.report.duration.median ?? null });
+      withMedians.push({ epoch, median: result?.report.duration.median ?? null, instructions: result?.report.instructions?.median ?? null });
     }
     return withMedians;
   });
   if (epochs.length === 0) throw new ConfigError(`No baseline epochs for '${name}'. See 'perfguard baselines list'.`);
   if (options.format === 'json') {
-    printJson(context, epochs.map(({ epoch, median }) => ({ ...epoch, medianDuration: median })));
+    printJson(context, epochs.map(({ epoch, median, instructions }) => ({ ...epoch, mode: epoch.mode ?? 'time', medianDuration: median, instructionsPerCall: instructions })));
     return;
   }
-  const rows = epochs.map(({ epoch, median }) => [
+  const rows = epochs.map(({ epoch, median, instructions }) => [
     epoch.createdAt,
-    epoch.isDeleted ? 'deleted' : median === null ? '–' : formatDuration(median),
+    epoch.isDeleted ? 'deleted' : instructions !== null ? formatInstructions(instructions) : median === null ? '–' : formatDuration(median),
     short(epoch.commit),
     epoch.reason ?? '–',
     epoch.createdBy ?? '–',

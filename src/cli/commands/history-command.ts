@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors';
-import { formatDuration, formatFactor } from '../../_format';
+import { formatDuration, formatFactor, formatInstructions } from '../../_format';
 import { outcomeOf } from '../../detector';
 import { alignColumns } from '../../report';
 import { type CommandContext, dbOption, type ListFormat, parsePositiveInteger, printJson, withStore } from '../_context';
@@ -11,7 +11,7 @@ export function registerHistoryCommand(program: Command, context: CommandContext
   program
     .command('history')
     .argument('<name>', 'test name')
-    .description("a test's runs over time: commit, date, median, verdict")
+    .description("a test's runs over time: commit, date, median (instructions per call in instructions mode), verdict")
     .addOption(dbOption())
     .option('--limit <n>', 'most runs to show', '20')
     .addOption(formatOption(['table', 'json']))
@@ -28,7 +28,9 @@ export function registerHistoryCommand(program: Command, context: CommandContext
             branch: run.branch,
             date: result.createdAt,
             attempt: result.attempt,
+            mode: result.report.mode ?? 'time',
             medianDuration: result.report.duration.median,
+            instructionsPerCall: result.report.instructions?.median ?? null,
             runs: result.report.processes?.length ?? 1,
             verdict: outcomeOf(result.report),
           })),
@@ -41,7 +43,8 @@ export function registerHistoryCommand(program: Command, context: CommandContext
           result.createdAt,
           run.commit?.slice(0, 12) ?? '–',
           run.branch ?? '–',
-          formatDuration(result.report.duration.median),
+          // Instructions mode is judged on counts; its wall time under Valgrind says little.
+          result.report.instructions === undefined ? formatDuration(result.report.duration.median) : formatInstructions(result.report.instructions.median),
           formatFactor(duration?.regressionFactor ?? null),
           `${outcomeOf(result.report)}${(result.report.processes?.length ?? 1) > 1 ? ` (${result.report.processes.length} runs)` : result.attempt > 1 ? ' (re-measured)' : ''}`,
         ];

@@ -9,9 +9,13 @@ export interface OverviewResponse {
   tests: OverviewRow[];
 }
 
-/** GET /api/tests/:name */
+/** GET /api/tests/:name?mode=time|instructions (default: the latest result's mode) */
 export interface TestResponse {
   name: string;
+  /** The mode of every point and epoch here: counts and times are never drawn together. */
+  mode: 'time' | 'instructions';
+  /** The modes this test has results or baselines in. */
+  modes: string[];
   points: SeriesPoint[];
   epochs: EpochPoint[];
   /** The duration thresholds this test's latest verdict used. */

@@ -6,7 +6,7 @@ import { type OverviewState, renderOverview } from './overview.js';
 import { renderTest } from './test-page.js';
 import type { Chart } from './uplot-global.js';
 
-type Route = { view: 'test'; name: string } | { view: 'overview' | 'regressions' | 'coverage' };
+type Route = { view: 'test'; name: string; mode: string | undefined } | { view: 'overview' | 'regressions' | 'coverage' };
 
 const view = document.getElementById('view') as HTMLElement;
 const live = document.getElementById('live') as HTMLElement;
@@ -15,7 +15,11 @@ let charts: Chart[] = [];
 
 function route(): Route {
   const hash = location.hash === '' ? '#/' : location.hash;
-  if (hash.startsWith('#/test/')) return { view: 'test', name: decodeURIComponent(hash.slice('#/test/'.length)) };
+  if (hash.startsWith('#/test/')) {
+    // #/test/<encoded name>, or #/test/<encoded name>/mode/<mode>: the name itself has no bare '/'.
+    const [name = '', , mode] = hash.slice('#/test/'.length).split('/');
+    return { view: 'test', name: decodeURIComponent(name), mode };
+  }
   if (hash === '#/regressions') return { view: 'regressions' };
   if (hash === '#/coverage') return { view: 'coverage' };
   return { view: 'overview' };
@@ -36,7 +40,10 @@ async function render(): Promise<void> {
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) link.classList.toggle('active', link.dataset['view'] === current.view);
   try {
     destroyCharts();
-    if (current.view === 'test') charts = renderTest(view, await getJson<TestResponse>(`/api/tests/${encodeURIComponent(current.name)}`));
+    if (current.view === 'test') {
+      const query = current.mode === undefined ? '' : `?mode=${encodeURIComponent(current.mode)}`;
+      charts = renderTest(view, await getJson<TestResponse>(`/api/tests/${encodeURIComponent(current.name)}${query}`));
+    }
     else if (current.view === 'regressions') renderRegressions(view, await getJson<RegressionsResponse>('/api/regressions'));
     else if (current.view === 'coverage') renderCoverage(view, await getJson<CoverageReport>('/api/coverage'));
     else renderOverview(view, await getJson<OverviewResponse>('/api/overview'), overviewState);

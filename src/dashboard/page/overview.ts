@@ -1,6 +1,6 @@
 import type { OverviewResponse, OverviewRow } from './api.js';
 import { badge, card, el, sparkline, testLink } from './dom.js';
-import { formatAge, formatDuration, formatFactor } from './format.js';
+import { formatAge, formatCount, formatDuration, formatFactor } from './format.js';
 
 /** What the overview remembers between renders: sorting and filters. */
 export interface OverviewState {
@@ -74,7 +74,7 @@ function headerRow(state: OverviewState, rerender: () => void): HTMLTableRowElem
 function row(t: OverviewRow): HTMLTableRowElement {
   return el('tr', { 'data-test': t.name }, [
     el('td', { className: 'name' }, [testLink(t.name)]),
-    el('td', { className: 'num', text: formatDuration(t.latestMedian) }),
+    el('td', { className: 'num', text: t.latestMode === 'instructions' ? formatCount(t.latestInstructions) : formatDuration(t.latestMedian) }),
     el('td', {}, [sparkline(t.sparkline)]),
     el('td', { className: 'num', text: formatFactor(t.latestFactor) }),
     el('td', { className: 'num', text: formatFactor(t.latestDetectable) }),

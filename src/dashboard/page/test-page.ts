@@ -119,6 +119,7 @@ function simpleChart(container: HTMLElement, title: string, xs: number[], values
 export function renderTest(view: HTMLElement, data: TestResponse): Chart[] {
   const width = Math.max(360, Math.min(1340, view.clientWidth - 40));
   const latest = data.points[data.points.length - 1];
+  const isCounted = data.mode === 'instructions';
   const xs = data.points.map((p) => Date.parse(p.date) / 1000);
   const durationBox = el('div', { className: 'chart', id: 'duration-chart' });
   const memoryBox = el('div', { className: 'chart' });
@@ -127,13 +128,27 @@ export function renderTest(view: HTMLElement, data: TestResponse): Chart[] {
   const epochs = el(
     'ul',
     { className: 'plain' },
-    data.epochs.map((e) => el('li', { text: `${new Date(e.createdAt).toLocaleString()} · ${e.isDeleted ? 'deleted' : formatDuration(e.median)} · ${e.commit === null ? '–' : e.commit.slice(0, 12)} · ${e.reason ?? ''}` })),
+    data.epochs.map((e) => el('li', { text: `${new Date(e.createdAt).toLocaleString()} · ${e.isDeleted ? 'deleted' : isCounted ? formatCount(e.instructions) : formatDuration(e.median)} · ${e.commit === null ? '–' : e.commit.slice(0, 12)} · ${e.reason ?? ''}` })),
   );
+  // A test measured in both modes: one mode at a time, with links to the other.
+  const modeSwitch =
+    data.modes.length < 2
+      ? []
+      : [
+          el('p', { className: 'mode-switch' }, [
+            'Measured in: ',
+            ...data.modes.flatMap((mode, i) => [
+              ...(i === 0 ? [] : [' · ']),
+              mode === data.mode ? el('strong', { text: mode }) : el('a', { href: `#/test/${encodeURIComponent(data.name)}/mode/${mode}`, text: mode }),
+            ]),
+          ]),
+        ];
   view.replaceChildren(
     el('p', {}, [el('a', { href: '#/', text: '← all tests' })]),
     el('h1', { text: data.name }),
+    ...modeSwitch,
     el('div', { className: 'cards' }, [
-      latest?.mode === 'instructions' ? card(formatCount(latest.instructions), 'instructions per call') : card(formatDuration(latest?.median), 'latest median'),
+      isCounted ? card(formatCount(latest?.instructions), 'instructions per call') : card(formatDuration(latest?.median), 'latest median'),
       card(formatFactor(latest?.factor), 'factor'),
       card(formatFactor(latest?.detectable), 'detectable'),
       card(latest?.status ?? '–', 'verdict'),
@@ -156,7 +171,7 @@ export function renderTest(view: HTMLElement, data: TestResponse): Chart[] {
   const half = Math.max(320, Math.floor(width / 2) - 30);
   // Instructions mode judges counts; the duration is wall time under Valgrind, not drawn.
   const main =
-    latest?.mode === 'instructions'
+    isCounted
       ? simpleChart(durationBox, 'Instructions per call (counted under Valgrind)', xs, data.points.map((p) => p.instructions), 'instructions', '#3358d4', formatCount, width)
       : durationChart(durationBox, data, width);
   return [
