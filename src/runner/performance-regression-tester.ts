@@ -156,7 +156,8 @@ export class PerformanceRegressionTester {
     const count = await countInstructions(fn, name, {
       ...(setup === undefined ? {} : { setup }),
       ...(teardown === undefined ? {} : { teardown: teardown }),
-      ...(warmupCalls === undefined ? {} : { warmup: warmupCalls }),
+      // `warmup: 0` (valid in time mode) still makes one uncounted call: it tells whether fn is async.
+      ...(warmupCalls === undefined ? {} : { warmup: Math.max(1, warmupCalls) }),
       ...(calls === undefined ? {} : { calls }),
     });
     request.instructions = count;

@@ -81,6 +81,18 @@ function parseConnection(href: string, location: string): ReturnType<typeof pars
 }
 
 /**
+ * `connect_timeout` in whole seconds, as libpq reads it: 0 waits without limit (node-postgres's
+ * 0), 1 counts as 2; absent, perfguard's own limit.
+ * @throws ConfigError for anything but a whole number of seconds
+ */
+function readConnectTimeout(location: string, raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_PG_CONNECT_TIMEOUT_MS;
+  if (!/^\d{1,6}$/.test(raw.trim())) throw invalid(location, `connect_timeout must be a whole number of seconds (0 for no limit), received '${raw}'`);
+  const seconds = Number(raw.trim());
+  return seconds === 0 ? 0 : Math.max(seconds, 2) * 1000;
+}
+
+/**
  * Reads a `postgres://` URL: host, port, database and user from the URL, else from `PGHOST`,
  * `PGPORT`, `PGDATABASE`, `PGUSER` (else localhost, 5432, the user's name); the password from
  * the URL, else `PGPASSWORD`, else `~/.pgpass` (`PGPASSFILE`); `sslmode` from the URL, else
@@ -102,7 +114,7 @@ export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(location, `the port must be a number from 1 to 65535, received '${options.port || env['PGPORT'] || ''}'`);
   const database = options.database || env['PGDATABASE'] || user;
   const secret = options.password || env['PGPASSWORD'] || undefined;
-  const timeoutSeconds = Number(parsed.searchParams.get('connect_timeout') ?? env['PGCONNECT_TIMEOUT'] ?? NaN);
+  const connectTimeoutMillis = readConnectTimeout(location, parsed.searchParams.get('connect_timeout') ?? (env['PGCONNECT_TIMEOUT'] || undefined));
   const config: PoolConfig = {
     host,
     port,
@@ -112,7 +124,7 @@ export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv = process.e
     ssl: sslMode === 'disable' ? false : (options.ssl as PoolConfig['ssl']),
     application_name: options.application_name ?? 'perfguard',
     ...(options.options === undefined ? {} : { options: options.options }),
-    connectionTimeoutMillis: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_PG_CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: connectTimeoutMillis,
   };
   return { location, host, port, database, user, schema, sslMode, secret, config };
 }

@@ -6,7 +6,8 @@ import { valgrindAvailable } from '../helpers/instructions';
 // A user's project, perfguard from its packed tarball, counted under Valgrind by
 // `perfguard test --instructions`: the addon is built on first use, Jest runs in band under
 // callgrind, and the verdicts compare instruction counts. The planted slowdown is extra work
-// (more items), so the count moves by the same factor in every process.
+// (more items), so the count moves by the same factor in every process. The benchmark's options
+// are time-mode ones (warmup: 0, iterations): the same file runs in both modes.
 const PROJECT_FILES: Record<string, string> = {
   'jest.config.js': `module.exports = {
   testEnvironment: 'node',
@@ -17,7 +18,7 @@ const PROJECT_FILES: Record<string, string> = {
   'perf/orders.perf.test.js': `const { performanceTest } = require('perfguard');
 const size = Math.round(1000 * Number(process.env.E2E_WORK || '1'));
 const orders = Array.from({ length: size }, (_, i) => ({ id: i, sku: 'SKU-' + i, qty: 1 + (i % 5), price: (i % 97) / 10 }));
-performanceTest('orders_round_trip', {}, () => JSON.parse(JSON.stringify(orders)).length);
+performanceTest('orders_round_trip', { warmup: 0, iterations: 5 }, () => JSON.parse(JSON.stringify(orders)).length);
 `,
 };
 

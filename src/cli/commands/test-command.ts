@@ -43,8 +43,11 @@ interface Launch {
 function runJest(context: CommandContext, launch: Launch, cwd: string): Promise<JestExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(launch.file, launch.args, { cwd, env: launch.env, stdio: ['inherit', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => context.stdout.write(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => context.stderr.write(chunk.toString()));
+    // Decoded as streams, so a multi-byte character split across two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => context.stdout.write(text));
+    child.stderr.on('data', (text: string) => context.stderr.write(text));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
