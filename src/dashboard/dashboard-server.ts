@@ -110,10 +110,11 @@ export class DashboardServer {
   }
 
   /** Forgets the store, so the next request opens it again (it may have been fixed meanwhile). */
-  private dropStore(): void {
+  private dropStore(): Promise<void> {
     const store = this.store;
     this.store = undefined;
-    void store?.then((open) => open.close()).catch(() => undefined);
+    // A store that failed to open has nothing to close; its error was answered already.
+    return store?.then((open) => open.close()).catch(() => undefined) ?? Promise.resolve();
   }
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -129,7 +130,7 @@ export class DashboardServer {
   /** 400 for a malformed request; 503 when the store cannot be read (reopened next time); 500 for a bug. */
   private answerError(url: URL, response: http.ServerResponse, error: unknown): void {
     const status = error instanceof BadRequestError ? 400 : isStoreError(error) ? 503 : 500;
-    if (status !== 400) this.dropStore();
+    if (status !== 400) void this.dropStore();
     const message = describeError(error).replace(/^\w*Error: /, '');
     if (url.pathname.startsWith('/api/')) sendJson(response, status, { error: message });
     else send(response, status, 'text/html; charset=utf-8', errorPage(message));
@@ -206,7 +207,7 @@ export class DashboardServer {
       if (isFirst) return;
       for (const stream of this.streams) stream.write(`event: change\ndata: ${JSON.stringify({ marker })}\n\n`);
     } catch {
-      this.dropStore();
+      void this.dropStore();
     }
   }
 
@@ -228,7 +229,7 @@ export class DashboardServer {
     for (const stream of this.streams) stream.end();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.dropStore();
+    await this.dropStore();
   }
 }
 

@@ -25,7 +25,11 @@ interface TestOptions {
 interface JestExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** The signal perfguard itself received while Jest ran (Ctrl-C, a CI cancel), if any. */
+  interruptedBy?: NodeJS.Signals;
 }
+
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function findJest(cwd: string): string {
   const bin = resolveJestBin(cwd);
@@ -48,8 +52,25 @@ function runJest(context: CommandContext, launch: Launch, cwd: string): Promise<
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (text: string) => context.stdout.write(text));
     child.stderr.on('data', (text: string) => context.stderr.write(text));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal }));
+    // Ctrl-C or a CI cancel: Jest is told (a terminal's Ctrl-C reaches it anyway) and stops,
+    // then perfguard cleans up instead of dying with its state folder left behind.
+    let interruptedBy: NodeJS.Signals | undefined;
+    const forward = (signal: NodeJS.Signals): void => {
+      interruptedBy ??= signal;
+      child.kill(signal);
+    };
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const stopForwarding = (): void => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+    };
+    child.on('error', (error) => {
+      stopForwarding();
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      stopForwarding();
+      resolve({ code, signal, ...(interruptedBy === undefined ? {} : { interruptedBy }) });
+    });
   });
 }
 
@@ -114,6 +135,10 @@ export async function runTestCommand(context: CommandContext, jestArgs: string[]
         ? { file: command.node, args: [...command.nodeArgs, command.jest, ...jestArgs], env }
         : underValgrind(valgrind, command, jestArgs, env, stateDir);
     const exit = await runJest(context, launch, command.cwd);
+    if (exit.interruptedBy !== undefined) {
+      context.stderr.write(`perfguard: interrupted (${exit.interruptedBy}); no report written. Results finished before the interruption are in the store.\n`);
+      return 128 + (os.constants.signals[exit.interruptedBy] ?? 2);
+    }
     const state = launchStateOf(stateFile, { runId, storePath, outputDir: path.resolve(context.cwd, 'perfguard-reports'), rootDir: context.cwd, failOn: 'critical' });
     return await publish(context, state, options, exit);
   } finally {

@@ -129,7 +129,12 @@ async function buildIntoCache(sourceDir: string, keyDir: string, env: NodeJS.Pro
       );
     }
     const staged = await fs.promises.mkdtemp(path.join(parent, `.staged-${process.pid}-`));
-    await fs.promises.copyFile(built, path.join(staged, ADDON_FILE));
+    try {
+      await fs.promises.copyFile(built, path.join(staged, ADDON_FILE));
+    } catch (error) {
+      await fs.promises.rm(staged, { recursive: true, force: true });
+      throw error;
+    }
     await publish(staged, keyDir);
     return nodeGyp;
   } finally {
