@@ -3,7 +3,7 @@ import { assertKnownOptions, describeValue, expectFunction, expectName } from '.
 import type { ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, MeasurementError } from '../errors';
 import { openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
-import { countInstructions, type Measurement, measureFunction, startSingleRun } from '../tracker';
+import { countInstructions, DEFAULT_INSTRUCTIONS_WARMUP, type Measurement, measureFunction, startSingleRun } from '../tracker';
 import { measurementOfCount } from './instructions-step';
 import type { PerformanceReport } from '../types';
 import { type CallerPlace, describeCaller } from './_caller';
@@ -156,8 +156,10 @@ export class PerformanceRegressionTester {
     const count = await countInstructions(fn, name, {
       ...(setup === undefined ? {} : { setup }),
       ...(teardown === undefined ? {} : { teardown: teardown }),
-      // `warmup: 0` (valid in time mode) still makes one uncounted call: it tells whether fn is async.
-      ...(warmupCalls === undefined ? {} : { warmup: Math.max(1, warmupCalls) }),
+      // At least the default warm-up, whatever a time-mode `warmup` says (0 is valid there): with
+      // fewer calls, one-time costs (inline caches, baseline compilation) land in the counted
+      // rounds, and a count of 1.3x the work read 1.35x.
+      warmup: Math.max(DEFAULT_INSTRUCTIONS_WARMUP, warmupCalls ?? 0),
       ...(calls === undefined ? {} : { calls }),
     });
     request.instructions = count;
