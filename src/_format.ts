@@ -21,11 +21,6 @@ export function formatMemory(megabytes: number): string {
   return `${trim(megabytes / 1024)} GB`;
 }
 
-/** A CPU percentage: `97.3 %`. */
-export function formatPercent(percent: number): string {
-  return `${percent.toFixed(1)} %`;
-}
-
 /** Instructions per call: `812 instr`, `3.40 k instr`, `1.19 M instr`. */
 export function formatInstructions(count: number): string {
   if (!Number.isFinite(count)) return String(count);

@@ -97,16 +97,6 @@ export function expectPositiveNumber(value: unknown, name: string, fix: string):
   return value;
 }
 
-/** A finite number of zero or more, or a ConfigError naming `name`. */
-export function expectNonNegativeNumber(value: unknown, name: string, fix: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(
-      `\`${name}\` must be a number of zero or more, received ${describeValue(value)}. ${fix}`,
-    );
-  }
-  return value;
-}
-
 /** A function, or a ConfigError naming `name`. */
 export function expectFunction<T>(value: unknown, name: string, fix: string): T {
   if (typeof value !== 'function') {
@@ -142,4 +132,9 @@ export function expectConfidence(value: unknown, name = 'confidence'): number {
     throw new ConfigError(`\`${name}\` must be a probability from 0.5 up to (not including) 1, such as 0.95, received ${describeValue(value)}.`);
   }
   return value;
+}
+
+/** An environment variable's value, trimmed; null when unset or blank. */
+export function nonEmptyEnv(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value.trim();
 }

@@ -108,6 +108,7 @@ export type ReportNoteCode =
   | StabilityNote['code']
   | 'environment-mismatch'
   | 'baseline-established'
+  /** Only in reports stored by perfguard before runs were the unit of evidence. */
   | 'remeasured'
   | 'rounds'
   | 'rounds-unavailable'
@@ -116,6 +117,7 @@ export type ReportNoteCode =
   | 'bimodal'
   | 'baseline-set-aside'
   | 'profile-written'
+  /** Only in reports stored by earlier versions (now the `machine` rule's reason). */
   | 'machine-slower'
   | 'memory-busy'
   | 'instructions-delta'

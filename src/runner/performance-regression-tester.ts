@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { assertKnownOptions, describeValue, expectFunction, expectName } from '../_options';
+import { assertKnownOptions, describeValue, expectFunction, expectName, nonEmptyEnv } from '../_options';
 import type { ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, MeasurementError } from '../errors';
 import { openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
@@ -61,10 +61,6 @@ const TESTER_OPTION_NAMES = [
   'roundRunner',
 ] as const;
 
-function nonEmpty(value: string | undefined): string | null {
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
 /**
  * Measures functions, judges them against their baselines and records everything in the
  * store. `benchmark` from the package is a tester with default settings.
@@ -93,7 +89,7 @@ export class PerformanceRegressionTester {
     this.roundRunner = options.roundRunner;
     this.profileDir = path.resolve(
       this.rootDir,
-      options.profileDir ?? nonEmpty(this.env['PERFGUARD_PROFILE_DIR']) ?? path.join('perfguard-reports', 'profiles'),
+      options.profileDir ?? nonEmptyEnv(this.env['PERFGUARD_PROFILE_DIR']) ?? path.join('perfguard-reports', 'profiles'),
     );
     resolveBenchmarkOptions(this.defaults, {}, 'PerformanceRegressionTester defaults');
     if (record['store'] !== undefined && typeof record['store'] !== 'string' && !(record['store'] instanceof SqliteStore)) {

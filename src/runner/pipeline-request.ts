@@ -1,4 +1,4 @@
-import { expectOneOf } from '../_options';
+import { expectOneOf, nonEmptyEnv } from '../_options';
 import { resolveThresholds } from '../detector';
 import type { MeasuringMode } from '../types';
 import { type Measurement, startSingleRun } from '../tracker';
@@ -23,20 +23,16 @@ export interface SettingsSource {
   roundRunner: RoundRunner | null | undefined;
 }
 
-function nonEmpty(value: string | undefined): string | null {
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
 /** PERFGUARD_ROUNDS (`perfguard test --rounds`), validated; undefined when unset. */
 export function roundsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = nonEmpty(env['PERFGUARD_ROUNDS']);
+  const raw = nonEmptyEnv(env['PERFGUARD_ROUNDS']);
   if (raw === null) return undefined;
   return expectRounds(Number(raw), 'PERFGUARD_ROUNDS');
 }
 
 /** PERFGUARD_MODE (`perfguard test --instructions` sets it), validated; undefined when unset. */
 export function modeFromEnv(env: NodeJS.ProcessEnv): MeasuringMode | undefined {
-  const raw = nonEmpty(env['PERFGUARD_MODE']);
+  const raw = nonEmptyEnv(env['PERFGUARD_MODE']);
   return raw === null ? undefined : expectOneOf(raw, ['time', 'instructions'] as const, 'PERFGUARD_MODE');
 }
 
@@ -72,7 +68,7 @@ export function pipelineRequest(name: string, caller: CallerPlace, resolved: Res
       mode: modeFor(resolved, env),
     },
     mode: modeFor(resolved, env),
-    updateReason: isUpdate ? (nonEmpty(env['PERFGUARD_BASELINE_REASON']) ?? 'UPDATE_PERFORMANCE_BASELINE') : undefined,
+    updateReason: isUpdate ? (nonEmptyEnv(env['PERFGUARD_BASELINE_REASON']) ?? 'UPDATE_PERFORMANCE_BASELINE') : undefined,
     environmentMismatch: resolved.environmentMismatch ?? detector.environmentMismatch,
     rounds: roundRunner === undefined ? chooseRoundRunner(env, caller.testFile) : (roundRunner ?? undefined),
     profile: undefined,

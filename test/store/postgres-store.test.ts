@@ -217,7 +217,11 @@ describeWithPostgres()('the PostgreSQL store on a real server', () => {
     expect(await store.counts()).toEqual({ runs: 1, results: 0, epochs: 0 });
   });
 
+  // The throwaway cluster always serves TLS; a server of your own (PERFGUARD_TEST_PG_URL) may not.
   const describeTls = testCertificate() === undefined ? describe.skip : describe;
+  if (testCertificate() === undefined) {
+    console.warn('perfguard: the sslmode tests are SKIPPED: PERFGUARD_TEST_PG_URL names a server of your own, whose certificate they cannot know. Unset it to test TLS against the throwaway cluster.');
+  }
   describeTls('sslmode, against the throwaway cluster and its self-signed certificate', () => {
     /** Whether the connection of the store opened with `url` (named by application_name) uses TLS. */
     async function usesTls(url: string, application: string): Promise<boolean> {
