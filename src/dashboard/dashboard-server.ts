@@ -8,7 +8,7 @@ import { BadRequestError, decodeSegment, readCount, readMode } from './_query-pa
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
-  /** Store file, opened read-only. */
+  /** The store: a SQLite file or a `postgres://` URL, opened read-only. */
   dbPath: string;
   /** @default 5000 */
   port?: number;
