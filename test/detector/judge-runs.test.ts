@@ -77,6 +77,16 @@ describe('judgeRuns on planted run centres', () => {
     expect(judge([run(0.001, { isFounding: true })], [run(0.0006)]).verdict.status).toBe('pass');
   });
 
+  it('calls a speed-up improved at 99 % only: it is never confirmed in fresh processes', () => {
+    // Runs that wander ±30 %: a single run at 0.66x is faster at about 97 %, not 99 %.
+    const judged = judge(runs(0.001, 20, 7, 0.6), [run(0.00066)]);
+    const faster = 1 - (judged.comparison?.confidenceSlower ?? 1);
+    expect(faster).toBeGreaterThan(0.95);
+    expect(faster).toBeLessThan(0.99);
+    expect(judged.verdict.status).toBe('pass');
+    expect(judge(runs(0.001, 20, 7, 0.6), [run(0.0005)]).verdict.status).toBe('improved');
+  });
+
   it('honours a lowered warning threshold', () => {
     const lowered = { ...DEFAULT_THRESHOLDS.duration, warning: 1.1, critical: 1.3 };
     expect(judge(history(), runs(0.00115, 4, 9, 0.02), { thresholds: lowered }).verdict.status).toBe('warning');
