@@ -19,7 +19,9 @@ describe('perfguard test, interrupted', () => {
     fs.mkdirSync(tmp);
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules/jest'), path.join(dir, 'node_modules/jest'));
-    fs.writeFileSync(path.join(dir, 'jest.config.js'), "module.exports = { testEnvironment: 'node', testMatch: ['<rootDir>/slow.test.js'] };\n");
+    fs.writeFileSync(path.join(dir, 'jest.config.js'), "module.exports = { testEnvironment: 'node', testMatch: ['<rootDir>/slow.test.js'], globalSetup: '<rootDir>/setup.js' };\n");
+    // Jest's own process, stubborn on demand: it ignores SIGTERM.
+    fs.writeFileSync(path.join(dir, 'setup.js'), "module.exports = async () => {\n  if (process.env.IGNORE_SIGTERM) process.on('SIGTERM', () => {});\n};\n");
     fs.writeFileSync(
       path.join(dir, 'slow.test.js'),
       "const fs = require('node:fs');\ntest('waits', async () => {\n  fs.writeFileSync(process.env.STARTED_FILE, String(process.pid));\n  await new Promise((resolve) => setTimeout(resolve, 60_000));\n}, 120_000);\n",
@@ -28,13 +30,14 @@ describe('perfguard test, interrupted', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it.each([
-    ['SIGTERM', 143],
-    ['SIGINT', 130],
-  ] as const)('on %s stops Jest, leaves no state folder and exits %i', async (signal, expected) => {
+    ['SIGTERM', 143, 1, false],
+    ['SIGINT', 130, 1, false],
+    ['SIGTERM', 143, 2, true],
+  ] as const)('on %s stops Jest, leaves no state folder and exits %i (signals: %i; Jest ignores SIGTERM: %p)', async (signal, expected, times, ignores) => {
     const started = path.join(dir, 'started');
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/perfguard.js'), 'test', '--db', path.join(dir, 'perf.db'), '--', '--config', 'jest.config.js', '--ci'], {
       cwd: dir,
-      env: { PATH: process.env['PATH'], HOME: dir, TMPDIR: tmp, STARTED_FILE: started },
+      env: { PATH: process.env['PATH'], HOME: dir, TMPDIR: tmp, STARTED_FILE: started, ...(ignores ? { IGNORE_SIGTERM: '1' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -45,6 +48,12 @@ describe('perfguard test, interrupted', () => {
     expect(fs.readdirSync(tmp).filter((name) => name.startsWith('perfguard-test-'))).toHaveLength(1);
 
     child.kill(signal);
+    if (times === 2) {
+      // Jest ignores the first: the second kills it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(() => process.kill(jestPid, 0)).not.toThrow();
+      child.kill(signal);
+    }
     expect(await exited).toBe(expected);
     expect(stderr).toContain(`perfguard: interrupted (${signal}); no report written.`);
     expect(fs.readdirSync(tmp).filter((name) => name.startsWith('perfguard-test-'))).toEqual([]);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,11 +25,53 @@ interface TestOptions {
 interface JestExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** The signal perfguard itself received while Jest ran (Ctrl-C, a CI cancel), if any. */
-  interruptedBy?: NodeJS.Signals;
 }
 
-const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Ctrl-C or a CI cancel during `perfguard test`. While Jest runs, the signal is passed on (a
+ * terminal's Ctrl-C reaches it anyway) and perfguard cleans up once Jest has stopped; a second
+ * signal kills Jest outright. Before or after Jest (while the store is read), perfguard cleans
+ * up and exits at once. Either way the state folder, which can hold a store URL, goes.
+ */
+class Interruption {
+  signal: NodeJS.Signals | undefined;
+  private child: ChildProcess | undefined;
+  private readonly handler = (signal: NodeJS.Signals): void => {
+    const isRepeat = this.signal !== undefined;
+    this.signal ??= signal;
+    if (this.child === undefined) {
+      this.cleanUp();
+      this.write(`perfguard: interrupted (${signal}).\n`);
+      process.exit(exitCodeOf(signal));
+    }
+    this.child.kill(isRepeat ? 'SIGKILL' : signal);
+  };
+
+  constructor(
+    private readonly cleanUp: () => void,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  start(): void {
+    for (const signal of HANDLED_SIGNALS) process.on(signal, this.handler);
+  }
+
+  stop(): void {
+    for (const signal of HANDLED_SIGNALS) process.off(signal, this.handler);
+  }
+
+  /** The Jest process signals go to while it runs; undefined once it has exited. */
+  attach(child: ChildProcess | undefined): void {
+    this.child = child;
+  }
+}
+
+/** A shell's exit code for death by `signal`: 128 + its number. */
+function exitCodeOf(signal: NodeJS.Signals): number {
+  return 128 + (os.constants.signals[signal] ?? 2);
+}
 
 function findJest(cwd: string): string {
   const bin = resolveJestBin(cwd);
@@ -44,7 +86,7 @@ interface Launch {
   env: NodeJS.ProcessEnv;
 }
 
-function runJest(context: CommandContext, launch: Launch, cwd: string): Promise<JestExit> {
+function runJest(context: CommandContext, launch: Launch, cwd: string, interruption: Interruption): Promise<JestExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(launch.file, launch.args, { cwd, env: launch.env, stdio: ['inherit', 'pipe', 'pipe'] });
     // Decoded as streams, so a multi-byte character split across two chunks stays whole.
@@ -52,24 +94,14 @@ function runJest(context: CommandContext, launch: Launch, cwd: string): Promise<
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (text: string) => context.stdout.write(text));
     child.stderr.on('data', (text: string) => context.stderr.write(text));
-    // Ctrl-C or a CI cancel: Jest is told (a terminal's Ctrl-C reaches it anyway) and stops,
-    // then perfguard cleans up instead of dying with its state folder left behind.
-    let interruptedBy: NodeJS.Signals | undefined;
-    const forward = (signal: NodeJS.Signals): void => {
-      interruptedBy ??= signal;
-      child.kill(signal);
-    };
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    const stopForwarding = (): void => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-    };
+    interruption.attach(child);
     child.on('error', (error) => {
-      stopForwarding();
+      interruption.attach(undefined);
       reject(error);
     });
     child.on('close', (code, signal) => {
-      stopForwarding();
-      resolve({ code, signal, ...(interruptedBy === undefined ? {} : { interruptedBy }) });
+      interruption.attach(undefined);
+      resolve({ code, signal });
     });
   });
 }
@@ -121,6 +153,11 @@ export async function runTestCommand(context: CommandContext, jestArgs: string[]
   const storePath = resolveStorePath({ path: options.db, rootDir: context.cwd, env: context.env });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-test-'));
   const stateFile = path.join(stateDir, 'state.json');
+  const interruption = new Interruption(
+    () => fs.rmSync(stateDir, { recursive: true, force: true }),
+    (text) => context.stderr.write(text),
+  );
+  interruption.start();
   try {
     const env: NodeJS.ProcessEnv = {
       ...context.env,
@@ -134,14 +171,15 @@ export async function runTestCommand(context: CommandContext, jestArgs: string[]
       valgrind === undefined
         ? { file: command.node, args: [...command.nodeArgs, command.jest, ...jestArgs], env }
         : underValgrind(valgrind, command, jestArgs, env, stateDir);
-    const exit = await runJest(context, launch, command.cwd);
-    if (exit.interruptedBy !== undefined) {
-      context.stderr.write(`perfguard: interrupted (${exit.interruptedBy}); no report written. Results finished before the interruption are in the store.\n`);
-      return 128 + (os.constants.signals[exit.interruptedBy] ?? 2);
+    const exit = await runJest(context, launch, command.cwd, interruption);
+    if (interruption.signal !== undefined) {
+      context.stderr.write(`perfguard: interrupted (${interruption.signal}); no report written. Results finished before the interruption are in the store.\n`);
+      return exitCodeOf(interruption.signal);
     }
     const state = launchStateOf(stateFile, { runId, storePath, outputDir: path.resolve(context.cwd, 'perfguard-reports'), rootDir: context.cwd, failOn: 'critical' });
     return await publish(context, state, options, exit);
   } finally {
+    interruption.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }
