@@ -1,34 +1,55 @@
 import type { Interval, MetricType } from './types';
 
-/** A duration in seconds in the most readable unit: `812 ns`, `3.40 µs`, `12.5 ms`, `1.20 s`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return String(seconds);
-  const abs = shownMagnitude(seconds);
-  if (abs < 1e-6) return `${trim(seconds * 1e9)} ns`;
-  if (abs < 1e-3) return `${trim(seconds * 1e6)} µs`;
-  if (abs < 1) return `${trim(seconds * 1e3)} ms`;
-  return `${trim(seconds)} s`;
+/** A unit: what one of it is worth in the base unit, and its suffix. */
+type Unit = readonly [worth: number, suffix: string];
+
+const TIME_UNITS: readonly Unit[] = [
+  [1e-9, ' ns'],
+  [1e-6, ' µs'],
+  [1e-3, ' ms'],
+  [1, ' s'],
+];
+const BYTE_UNITS: readonly Unit[] = [
+  [1, ' B'],
+  [1024, ' KB'],
+  [1024 ** 2, ' MB'],
+  [1024 ** 3, ' GB'],
+];
+const COUNT_UNITS: readonly Unit[] = [
+  [1, ' instr'],
+  [1e3, ' k instr'],
+  [1e6, ' M instr'],
+  [1e9, ' G instr'],
+];
+
+/**
+ * `value` in the largest unit it reaches, with three significant digits; when rounding carries
+ * it into the next unit (999.96 µs), in that one: `1.00 ms`, never `1000 µs`.
+ */
+function inUnits(value: number, units: readonly Unit[]): string {
+  if (!Number.isFinite(value)) return String(value);
+  let index = 0;
+  while (index < units.length - 1 && Math.abs(value) >= (units[index + 1]?.[0] ?? Infinity)) index++;
+  const [worth, suffix] = units[index] ?? [1, ''];
+  const shown = trim(value / worth);
+  const next = units[index + 1];
+  if (next !== undefined && Math.abs(Number(shown)) >= next[0] / worth) return `${trim(value / next[0])}${next[1]}`;
+  return `${shown}${suffix}`;
 }
 
-/** A memory figure in MB in a readable unit: `512 B`, `3.2 KB`, `12.5 MB`. */
+/** A duration in seconds in the most readable unit: `812 ns`, `3.40 µs`, `12.5 ms`, `1.20 s`. */
+export function formatDuration(seconds: number): string {
+  return inUnits(seconds, TIME_UNITS);
+}
+
+/** A memory figure in MB in a readable unit: `512 B`, `3.20 KB`, `12.5 MB`. */
 export function formatMemory(megabytes: number): string {
-  if (!Number.isFinite(megabytes)) return String(megabytes);
-  const bytes = megabytes * 1024 * 1024;
-  const abs = shownMagnitude(bytes);
-  if (abs < 1024) return `${trim(bytes)} B`;
-  if (abs < 1024 * 1024) return `${trim(bytes / 1024)} KB`;
-  if (abs < 1024 ** 3) return `${trim(megabytes)} MB`;
-  return `${trim(megabytes / 1024)} GB`;
+  return inUnits(megabytes * 1024 * 1024, BYTE_UNITS);
 }
 
 /** Instructions per call: `812 instr`, `3.40 k instr`, `1.19 M instr`. */
 export function formatInstructions(count: number): string {
-  if (!Number.isFinite(count)) return String(count);
-  const abs = shownMagnitude(count);
-  if (abs < 1e3) return `${trim(count)} instr`;
-  if (abs < 1e6) return `${trim(count / 1e3)} k instr`;
-  if (abs < 1e9) return `${trim(count / 1e6)} M instr`;
-  return `${trim(count / 1e9)} G instr`;
+  return inUnits(count, COUNT_UNITS);
 }
 
 /** A metric's verdict value in its readable unit: duration and CPU time per call in seconds, memory in MB, instructions per call. */
@@ -53,13 +74,8 @@ export function formatConfidence(probability: number | null): string {
   return `${(probability * 100).toFixed(digits)} %`;
 }
 
-/** The magnitude as it will be shown (three significant digits), so 0.9999996 s is `1.00 s`, not `1000 ms`. */
-function shownMagnitude(value: number): number {
-  return Number(Math.abs(value).toPrecision(3));
-}
-
+/** Three significant digits (at most two decimals): `812`, `12.5`, `3.40`; 99.96 is `100`. */
 function trim(value: number): string {
-  const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-  return value.toFixed(digits);
+  const rounded = Number(Math.abs(value).toPrecision(3));
+  return value.toFixed(rounded >= 100 ? 0 : rounded >= 10 ? 1 : 2);
 }

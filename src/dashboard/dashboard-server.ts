@@ -172,8 +172,7 @@ export class DashboardServer {
       const queries = (await this.openStore()).dashboard();
       // Counts and times never share a chart: the mode asked for, else the latest result's.
       const mode = asked ?? ((await queries.series(name, 1))[0]?.mode === 'instructions' ? 'instructions' : 'time');
-      const [points, allEpochs] = await Promise.all([queries.series(name, limit, mode), queries.epochs(name)]);
-      const modes = [...new Set([...allEpochs.map((epoch) => epoch.mode), ...points.map((point) => point.mode)])].sort();
+      const [points, allEpochs, modes] = await Promise.all([queries.series(name, limit, mode), queries.epochs(name), queries.modes(name)]);
       if (points.length === 0) return { status: 404, body: { error: `no results for test '${name}'${asked === undefined ? '' : ` measured in ${asked} mode`}` } };
       const epochs = allEpochs.filter((epoch) => epoch.mode === mode);
       return { status: 200, body: { name, mode, modes, points, epochs, thresholds: thresholdsOf(points) } };

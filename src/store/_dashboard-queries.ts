@@ -55,6 +55,12 @@ export class DashboardQueries implements DashboardReader {
     );
   }
 
+  modes(name: string): Promise<MeasuringMode[]> {
+    return this.answer(() =>
+      (this.db.prepare('SELECT DISTINCT mode FROM results WHERE test_name = ? ORDER BY mode').all(name) as { mode: MeasuringMode }[]).map((row) => row.mode),
+    );
+  }
+
   epochs(name: string): Promise<EpochPoint[]> {
     return this.answer(() =>
       (
@@ -75,7 +81,7 @@ export class DashboardQueries implements DashboardReader {
         this.db
           .prepare(
             `SELECT r.test_name AS name, r.created_at AS date, runs.git_commit AS 'commit', runs.git_branch AS branch, r.factor,
-                    r.median_s AS median, r.verdict AS severity
+                    r.median_s AS median, r.verdict AS severity, r.mode, r.instructions
              FROM final_results r JOIN runs ON runs.id = r.run_id
              WHERE r.verdict IN ('critical', 'warning') ORDER BY r.created_at DESC LIMIT ?`,
           )

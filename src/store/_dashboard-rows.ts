@@ -11,7 +11,7 @@ export interface RecentRow {
   environment_key: string;
   branch: string | null;
   detectable: number | null;
-  mode: string;
+  mode: 'time' | 'instructions';
   instructions: number | null;
 }
 
@@ -38,7 +38,7 @@ export function overviewRow(name: string, rows: RecentRow[], baselineSince: stri
     latestAt: latest.created_at,
     branch: latest.branch,
     environmentKey: latest.environment_key,
-    sparkline: sameMode.map((row) => (isCounted ? (row.instructions ?? 0) : row.median_s)).reverse(),
+    sparkline: sameMode.flatMap((row) => (isCounted ? (row.instructions === null ? [] : [row.instructions]) : [row.median_s])).reverse(),
     baselineSince,
     latestDetectable: latest.detectable,
   };

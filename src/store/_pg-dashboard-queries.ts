@@ -52,6 +52,11 @@ export class PgDashboardQueries implements DashboardReader {
     return newest.reverse();
   }
 
+  async modes(name: string): Promise<MeasuringMode[]> {
+    const rows = await this.db.rows<{ mode: MeasuringMode }>('SELECT DISTINCT mode FROM {results} WHERE test_name = $1 ORDER BY mode', [name]);
+    return rows.map((row) => row.mode);
+  }
+
   async epochs(name: string): Promise<EpochPoint[]> {
     const rows = await this.db.rows<Omit<EpochPoint, 'isDeleted'> & { isDeleted: number }>(
       `SELECT b.created_at AS "createdAt", b.git_commit AS "commit", b.reason, b.environment_key AS "environmentKey",
@@ -65,7 +70,7 @@ export class PgDashboardQueries implements DashboardReader {
   regressions(limit: number): Promise<RegressionRow[]> {
     return this.db.rows<RegressionRow>(
       `SELECT r.test_name AS name, r.created_at AS date, runs.git_commit AS "commit", runs.git_branch AS branch, r.factor,
-              r.median_s AS median, r.verdict AS severity
+              r.median_s AS median, r.verdict AS severity, r.mode, r.instructions
        FROM {final_results} r JOIN {runs} runs ON runs.id = r.run_id
        WHERE r.verdict IN ('critical', 'warning') ORDER BY r.created_at DESC, r.seq DESC LIMIT $1`,
       [limit],

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { PoolConfig } from 'pg';
 import { parse } from 'pg-connection-string';
 import { ConfigError } from '../errors';
+import { nonEmptyEnv } from '../_options';
 import { maskPassword } from './store-url';
 
 /** The schema perfguard keeps its tables in when the URL names none (`?schema=`). @default 'perfguard' */
@@ -81,15 +82,16 @@ function parseConnection(href: string, location: string): ReturnType<typeof pars
 }
 
 /**
- * `connect_timeout` in whole seconds, as libpq reads it: 0 waits without limit (node-postgres's
- * 0), 1 counts as 2; absent, perfguard's own limit.
+ * `connect_timeout` (or `PGCONNECT_TIMEOUT`, named by `source`) in whole seconds, as libpq
+ * reads it: 0 or less waits without limit (node-postgres's 0), 1 counts as 2; absent,
+ * perfguard's own limit.
  * @throws ConfigError for anything but a whole number of seconds
  */
-function readConnectTimeout(location: string, raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PG_CONNECT_TIMEOUT_MS;
-  if (!/^\d{1,6}$/.test(raw.trim())) throw invalid(location, `connect_timeout must be a whole number of seconds (0 for no limit), received '${raw}'`);
+function readConnectTimeout(location: string, raw: string | null, source: string): number {
+  if (raw === null) return DEFAULT_PG_CONNECT_TIMEOUT_MS;
+  if (!/^-?\d{1,6}$/.test(raw.trim())) throw invalid(location, `${source} must be a whole number of seconds (0 for no limit), received '${raw}'`);
   const seconds = Number(raw.trim());
-  return seconds === 0 ? 0 : Math.max(seconds, 2) * 1000;
+  return seconds <= 0 ? 0 : Math.max(seconds, 2) * 1000;
 }
 
 /**
@@ -114,7 +116,11 @@ export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(location, `the port must be a number from 1 to 65535, received '${options.port || env['PGPORT'] || ''}'`);
   const database = options.database || env['PGDATABASE'] || user;
   const secret = options.password || env['PGPASSWORD'] || undefined;
-  const connectTimeoutMillis = readConnectTimeout(location, parsed.searchParams.get('connect_timeout') ?? (env['PGCONNECT_TIMEOUT'] || undefined));
+  const fromUrl = parsed.searchParams.get('connect_timeout');
+  const connectTimeoutMillis =
+    fromUrl === null
+      ? readConnectTimeout(location, nonEmptyEnv(env['PGCONNECT_TIMEOUT']), 'PGCONNECT_TIMEOUT')
+      : readConnectTimeout(location, fromUrl, 'connect_timeout in the URL');
   const config: PoolConfig = {
     host,
     port,

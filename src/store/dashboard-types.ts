@@ -6,7 +6,7 @@ export interface OverviewRow {
   /** The latest result's median duration (wall time under Valgrind in instructions mode). */
   latestMedian: number;
   /** The latest result's measuring mode. */
-  latestMode: string;
+  latestMode: 'time' | 'instructions';
   /** The latest result's instructions per call (instructions mode), else null. */
   latestInstructions: number | null;
   latestStatus: string;
@@ -47,7 +47,7 @@ export interface SeriesPoint {
   /** The smallest slowdown the verdict could prove; null when unknown. */
   detectable: number | null;
   /** How it was measured; in instructions mode `instructions` is what was judged. */
-  mode: string;
+  mode: 'time' | 'instructions';
   /** Instructions per call (instructions mode), else null. */
   instructions: number | null;
 }
@@ -59,8 +59,12 @@ export interface RegressionRow {
   commit: string | null;
   branch: string | null;
   factor: number | null;
+  /** Median duration (wall time under Valgrind in instructions mode). */
   median: number;
   severity: string;
+  mode: 'time' | 'instructions';
+  /** Instructions per call (instructions mode), else null. */
+  instructions: number | null;
 }
 
 /** A baseline epoch as the dashboard draws it. */
@@ -73,7 +77,7 @@ export interface EpochPoint {
   /** The median duration of the founding result (wall time under Valgrind in instructions mode). */
   median: number | null;
   /** The measuring mode the epoch is a baseline of. */
-  mode: string;
+  mode: 'time' | 'instructions';
   /** Instructions per call of the founding result (instructions mode), else null. */
   instructions: number | null;
 }

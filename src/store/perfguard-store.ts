@@ -78,6 +78,8 @@ export interface DashboardReader {
   overview(sparkPoints: number): Promise<OverviewRow[]>;
   /** A test's last `limit` final results, oldest first; only those measured in `mode` when given. */
   series(name: string, limit: number, mode?: MeasuringMode): Promise<SeriesPoint[]>;
+  /** The measuring modes a test has final results in, sorted. */
+  modes(name: string): Promise<MeasuringMode[]>;
   /** A test's baseline epochs, oldest first. */
   epochs(name: string): Promise<EpochPoint[]>;
   /** Final results that regressed, newest first. */

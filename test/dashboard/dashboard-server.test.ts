@@ -129,6 +129,19 @@ describe('the dashboard server', () => {
     }
     expect(latest.points.every((point) => point.mode === latest.mode)).toBe(true);
     expect((await request(dashboard.url, '/api/tests/alpha?mode=instructions')).status).toBe(404);
+    expect((await get('?mode=time')).modes).toEqual(['instructions', 'time']);
+
+    type Overview = { tests: { name: string; latestMode: string; latestInstructions: number | null; sparkline: number[] }[] };
+    const gamma = (JSON.parse((await request(dashboard.url, '/api/overview')).body) as Overview).tests.find((row) => row.name === 'gamma');
+    expect(gamma?.sparkline.length).toBeGreaterThan(1);
+    // Counts are millions per call, times well under a second: one mode only in the sparkline.
+    const counted = gamma?.latestMode === 'instructions';
+    expect(gamma?.sparkline.every((value) => (counted ? value > 1_000_000 : value < 1))).toBe(true);
+    expect(gamma?.latestInstructions === null).toBe(!counted);
+    type Regressions = { regressions: { name: string; mode: string; instructions: number | null }[] };
+    const regressions = (JSON.parse((await request(dashboard.url, '/api/regressions')).body) as Regressions).regressions;
+    expect(regressions.filter((row) => row.mode === 'instructions').length).toBeGreaterThan(0);
+    expect(regressions.every((row) => (row.mode === 'instructions') === (row.instructions !== null))).toBe(true);
   });
 
   it('is read-only: anything but GET is refused', async () => {

@@ -97,6 +97,8 @@ describeWithPostgres()('the PostgreSQL store answers every read as the SQLite st
     expect(countedOnly).toEqual(counted);
     const timedOnly = await expectSame((store) => store.dashboard().series('gamma', 3, 'time'));
     expect(timedOnly.map((point) => point.mode)).toEqual(['time', 'time', 'time']);
+    expect(await expectSame((store) => store.dashboard().modes('gamma'))).toEqual(['instructions', 'time']);
+    expect(await expectSame((store) => store.dashboard().modes('alpha'))).toEqual(['time']);
     const gammaEpochs = await expectSame((store) => store.dashboard().epochs('gamma'));
     expect(new Set(gammaEpochs.map((epoch) => epoch.mode))).toEqual(new Set(['time', 'instructions']));
     expect(gammaEpochs.filter((epoch) => epoch.mode === 'instructions').every((epoch) => (epoch.instructions ?? 0) > 1_000_000)).toBe(true);

@@ -45,8 +45,14 @@ describe('PostgreSQL URLs', () => {
     ['?connect_timeout=1', {}, 2_000],
     ['', { PGCONNECT_TIMEOUT: '5' }, 5_000],
     ['?connect_timeout=7', { PGCONNECT_TIMEOUT: '5' }, 7_000],
+    ['?connect_timeout=-1', {}, 0],
+    ['', { PGCONNECT_TIMEOUT: ' ' }, 10_000],
   ])('reads connect_timeout%s (env %p) as libpq does: 0 is no limit, at least 2 s', (query, env, millis) => {
     expect(parsePostgresUrl(`postgres://u@db/perf${query}`, env).config.connectionTimeoutMillis).toBe(millis);
+  });
+
+  it('names PGCONNECT_TIMEOUT when that is what is wrong', () => {
+    expect(() => parsePostgresUrl('postgres://u:secret@db/perf', { PGCONNECT_TIMEOUT: '10s' })).toThrow(/PGCONNECT_TIMEOUT must be a whole number of seconds \(0 for no limit\), received '10s'/);
   });
 
   it.each([
@@ -64,8 +70,8 @@ describe('PostgreSQL URLs', () => {
     [`${URL_WITH_SECRET}?sslmode=verify-ca`, /sslmode=verify-ca needs the CA certificate to verify against: add sslrootcert=/],
     [`${URL_WITH_SECRET}?sslmode=require&sslrootcert=/no/such/ca.crt`, /a certificate file it names cannot be read/],
     [`${URL_WITH_SECRET}?schema=Team-Perf`, /schema must be a lower-case name .* received 'Team-Perf'/],
-    [`${URL_WITH_SECRET}?connect_timeout=soon`, /connect_timeout must be a whole number of seconds \(0 for no limit\), received 'soon'/],
-    [`${URL_WITH_SECRET}?connect_timeout=-1`, /connect_timeout must be a whole number of seconds/],
+    [`${URL_WITH_SECRET}?connect_timeout=soon`, /connect_timeout in the URL must be a whole number of seconds \(0 for no limit\), received 'soon'/],
+    [`${URL_WITH_SECRET}?connect_timeout=1.5`, /connect_timeout in the URL must be a whole number of seconds/],
     ['postgres://alice:pa:ss@db.example:99999/perf', /does not parse as a URL/],
   ])('refuses the unusable URL %s with a ConfigError naming the fix, password masked', (url, message) => {
     let caught: unknown;

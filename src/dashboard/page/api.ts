@@ -14,8 +14,8 @@ export interface TestResponse {
   name: string;
   /** The mode of every point and epoch here: counts and times are never drawn together. */
   mode: 'time' | 'instructions';
-  /** The modes this test has results or baselines in. */
-  modes: string[];
+  /** The modes this test has results in. */
+  modes: ('time' | 'instructions')[];
   points: SeriesPoint[];
   epochs: EpochPoint[];
   /** The duration thresholds this test's latest verdict used. */

@@ -1,14 +1,31 @@
 // Units for people, as the reports print them.
 
+/** Three significant digits (at most two decimals); 99.96 is `100`. */
+function trim(value: number): string {
+  const rounded = Number(Math.abs(value).toPrecision(3));
+  return value.toFixed(rounded >= 100 ? 0 : rounded >= 10 ? 1 : 2);
+}
+
+/** `value` in the largest unit (worth, suffix) it reaches; into the next one when rounding carries it there. */
+function inUnits(value: number, units: readonly (readonly [number, string])[]): string {
+  let index = 0;
+  while (index < units.length - 1 && Math.abs(value) >= (units[index + 1]?.[0] ?? Infinity)) index++;
+  const [worth, suffix] = units[index] ?? [1, ''];
+  const shown = trim(value / worth);
+  const next = units[index + 1];
+  if (next !== undefined && Math.abs(Number(shown)) >= next[0] / worth) return `${trim(value / next[0])}${next[1]}`;
+  return `${shown}${suffix}`;
+}
+
 /** A duration in seconds in the most readable unit; – for none. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
-  const abs = Math.abs(seconds);
-  const fixed = (value: number): string => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
-  if (abs < 1e-6) return `${fixed(seconds * 1e9)} ns`;
-  if (abs < 1e-3) return `${fixed(seconds * 1e6)} µs`;
-  if (abs < 1) return `${fixed(seconds * 1e3)} ms`;
-  return `${fixed(seconds)} s`;
+  return inUnits(seconds, [
+    [1e-9, ' ns'],
+    [1e-6, ' µs'],
+    [1e-3, ' ms'],
+    [1, ' s'],
+  ]);
 }
 
 /** How long ago: `5 min`, `3 h`, `2 d`. */
@@ -28,12 +45,12 @@ export function formatFactor(factor: number | null | undefined): string {
 /** Instructions per call: `812`, `3.40 k`, `1.19 M`. */
 export function formatCount(count: number | null | undefined): string {
   if (count === null || count === undefined || !Number.isFinite(count)) return '–';
-  const abs = Math.abs(count);
-  const fixed = (value: number): string => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
-  if (abs < 1e3) return fixed(count);
-  if (abs < 1e6) return `${fixed(count / 1e3)} k`;
-  if (abs < 1e9) return `${fixed(count / 1e6)} M`;
-  return `${fixed(count / 1e9)} G`;
+  return inUnits(count, [
+    [1, ''],
+    [1e3, ' k'],
+    [1e6, ' M'],
+    [1e9, ' G'],
+  ]);
 }
 
 /** Heap growth per call in MB, shown in KB. */

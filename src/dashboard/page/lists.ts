@@ -1,6 +1,6 @@
 import type { CoverageReport, RegressionsResponse } from './api.js';
 import { badge, card, el, listPanel, testLink } from './dom.js';
-import { formatDuration, formatFactor } from './format.js';
+import { formatCount, formatDuration, formatFactor } from './format.js';
 
 /** Every regression, newest first, each linking to its test. */
 export function renderRegressions(view: HTMLElement, data: RegressionsResponse): void {
@@ -10,12 +10,12 @@ export function renderRegressions(view: HTMLElement, data: RegressionsResponse):
       el('td', { className: 'name' }, [testLink(r.name)]),
       el('td', {}, [badge(r.severity)]),
       el('td', { className: 'num', text: formatFactor(r.factor) }),
-      el('td', { className: 'num', text: formatDuration(r.median) }),
+      el('td', { className: 'num', text: r.mode === 'instructions' ? `${formatCount(r.instructions)} instr` : formatDuration(r.median) }),
       el('td', { text: r.commit === null ? '–' : r.commit.slice(0, 12) }),
       el('td', { text: r.branch ?? '–' }),
     ]),
   );
-  const head = el('tr', {}, ['when', 'test', 'severity', 'factor', 'median', 'commit', 'branch'].map((label) => el('th', { text: label })));
+  const head = el('tr', {}, ['when', 'test', 'severity', 'factor', 'median (or count)', 'commit', 'branch'].map((label) => el('th', { text: label })));
   view.replaceChildren(
     el('h1', { text: 'Regressions' }),
     el('p', { className: 'muted', text: 'Every confirmed regression, newest first.' }),

@@ -1,4 +1,4 @@
-import { formatDuration, formatInstructions, formatMetric } from '../../src/_format';
+import { formatDuration, formatInstructions, formatMemory, formatMetric } from '../src/_format';
 
 describe('figures in readable units', () => {
   it('picks the unit after rounding, so a value just below a boundary reads as the next unit', () => {
@@ -6,6 +6,15 @@ describe('figures in readable units', () => {
     expect(formatDuration(999.9996e-9)).toBe('1.00 µs');
     expect(formatInstructions(Math.exp(Math.log(1_000_000)))).toBe('1.00 M instr');
     expect(formatInstructions(999_999.9)).toBe('1.00 M instr');
+    expect(formatMemory(1024 / 1024 / 1024)).toBe('1.00 KB');
+    expect(formatMemory(1023.9 / 1024 / 1024)).toBe('1.00 KB');
+    expect(formatMemory(1024)).toBe('1.00 GB');
+  });
+
+  it('keeps three significant digits where rounding reaches the next power of ten', () => {
+    expect(formatDuration(0.09996)).toBe('100 ms');
+    expect(formatDuration(9.996e-3)).toBe('10.0 ms');
+    expect(formatMemory(1000 / 1024 / 1024)).toBe('1000 B');
   });
 
   it('keeps values inside a unit in that unit', () => {
