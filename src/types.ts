@@ -98,8 +98,10 @@ export interface RunEvidence {
   detectableFactor: number | null;
   /** The speeds runs settle at: one, or several for bimodal code. */
   groups: SpeedGroup[];
-  /** Set when the founding runs were left out because every accepted run since contradicts them. */
-  /** `duration` is in the primary metric's unit, as in `groups`. */
+  /**
+   * Set when the founding runs were left out because every accepted run since contradicts them;
+   * `duration` is in the primary metric's unit, as in `groups`.
+   */
   foundingSetAside: { duration: number; runsSince: number; direction: 'faster' | 'slower' } | null;
 }
 
