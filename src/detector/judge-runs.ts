@@ -128,8 +128,8 @@ export function screeningThresholds(thresholds: MetricThresholds): MetricThresho
 /**
  * Whether a first run deserves fresh-process rounds: it would be flagged against a lower bar
  * (half the warning threshold's slowdown, evidence at 0.8), or it is slower than that bar with
- * too little history to judge, or it missed the fastest speed of bimodal code. Costs nothing
- * when it says no.
+ * too little history to judge, or it missed the fastest speed of bimodal code, or it would be
+ * called improved (a claim either way rests on fresh processes). Costs nothing when it says no.
  */
 export function shouldConfirm(input: JudgeRunsInput): boolean {
   if (input.reference.length === 0) return false;
@@ -137,5 +137,6 @@ export function shouldConfirm(input: JudgeRunsInput): boolean {
   const { verdict } = judged;
   // Too little history to judge, or bimodal code whose first run missed its fastest speed:
   // more runs are the only way to tell.
-  return verdict.status === 'warning' || verdict.status === 'critical' || (verdict.status === 'inconclusive' && (verdict.withheldBy === 'history' || verdict.withheldBy === 'bimodal'));
+  if (verdict.status === 'warning' || verdict.status === 'critical' || verdict.status === 'improved') return true;
+  return verdict.status === 'inconclusive' && (verdict.withheldBy === 'history' || verdict.withheldBy === 'bimodal');
 }

@@ -6,6 +6,13 @@ import type { RunPoint } from './run-point';
 /** Most runs of unchanged code a reference is drawn from: the newest this many. @default 30 */
 export const REFERENCE_WINDOW = 30;
 
+/**
+ * Accepted runs since the founding that must all contradict it before it is set aside: fewer
+ * could be the other speed of bimodal code (one of the example suite's regular expressions ran
+ * its founding processes at 120 µs and its next four at 67 µs, then 120 µs again). @default 5
+ */
+export const SET_ASIDE_MIN_RUNS = 5;
+
 /** Why the founding runs were left out of a reference. */
 export interface SetAsideFounding {
   /** Centre of the founding runs, in the metric's unit. */
@@ -41,7 +48,7 @@ function checkFounding(points: readonly RunPoint[], scale: MetricScale, warning:
   if (!scale.isLog) return null;
   const founding = points.filter((point) => point.isFounding).map((point) => scale.toScale(point.value));
   const since = points.filter((point) => !point.isFounding).map((point) => scale.toScale(point.value));
-  if (founding.length === 0 || since.length === 0) return null;
+  if (founding.length === 0 || since.length < SET_ASIDE_MIN_RUNS) return null;
   const centre = medianOf(founding);
   const margin = Math.log(warning);
   const direction = since.every((x) => x <= centre - margin) ? 'faster' : since.every((x) => x >= centre + margin) ? 'slower' : null;
