@@ -62,7 +62,6 @@ export class PgReads {
          SELECT r.id FROM {final_results} r
          WHERE r.test_name = $1 AND r.environment_key = $2 AND r.mode = $3
            AND r.created_at > $4 AND r.status NOT IN ('regression', 'baseline-updated')
-           AND NOT (r.status = 'inconclusive' AND COALESCE(r.factor, 0) >= COALESCE(r.warning, 1.2))
          ORDER BY r.created_at DESC, r.seq DESC LIMIT $5)
        OR p.result_id = $6
        ORDER BY p.measured_at, p.result_id, p.idx`,

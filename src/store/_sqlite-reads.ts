@@ -89,7 +89,6 @@ export class SqliteReads {
              SELECT r.id FROM final_results r
              WHERE r.test_name = @test AND r.environment_key = @environment AND r.mode = @mode
                AND r.created_at > @since AND r.status NOT IN ('regression', 'baseline-updated')
-               AND NOT (r.status = 'inconclusive' AND COALESCE(r.factor, 0) >= COALESCE(r.warning, 1.2))
              ORDER BY r.created_at DESC LIMIT @limit)
            OR p.result_id = @founding
            ORDER BY p.measured_at, p.result_id, p.idx`,

@@ -4,8 +4,7 @@ import { openStore } from '../../src/store/open-store';
 import type { PerfguardStore } from '../../src/store/perfguard-store';
 import type { PostgresStore } from '../../src/store/postgres-store';
 import type { SqliteStore } from '../../src/store/sqlite-store';
-import { DEFAULT_THRESHOLDS } from '../../src/detector';
-import type { BaselineEpoch, ResultRecord } from '../../src/types';
+import type { BaselineEpoch } from '../../src/types';
 import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 import { openFresh, storeBackends } from '../helpers/store-backends';
 
@@ -135,31 +134,6 @@ describe.each(storeBackends('behaviour'))('the $name store', (backend) => {
         await store.insertResult(makeResult(run.id, 'trend', { createdAt: `2026-0${i + 1}-01T00:00:00.000Z` }));
       }
       expect((await store.testHistory('trend', 2)).map((entry) => entry.run.commit)).toEqual(['c2', 'c1']);
-    });
-  });
-
-  describe('reference runs', () => {
-    /** A result judged `status`, its duration read at `factor` against a warning threshold of 1.2. */
-    function judged(runId: string, status: ResultRecord['status'], factor: number, createdAt: string): ResultRecord {
-      const result = makeResult(runId, 'parse', { createdAt });
-      const verdict = { metricType: 'duration', status, regressionFactor: factor } as unknown as ResultRecord['report']['verdicts'][number];
-      return { ...result, status, report: { ...result.report, status, verdicts: [verdict], thresholds: { ...DEFAULT_THRESHOLDS } } };
-    }
-
-    it('are the founding runs and the accepted ones since, never a slowdown that was flagged or held back unproven', async () => {
-      const store = await fresh();
-      const run = makeRun();
-      await store.ensureRun(run);
-      const founding = makeResult(run.id, 'parse', { createdAt: '2026-03-01T00:00:00.000Z' });
-      const epoch = makeEpoch(founding, { createdAt: founding.createdAt });
-      await store.insertResult(founding, epoch);
-      const passed = judged(run.id, 'pass', 1.05, '2026-03-01T01:00:00.000Z');
-      const otherSpeed = judged(run.id, 'inconclusive', 1.02, '2026-03-01T02:00:00.000Z'); // matched a slower speed of bimodal code
-      const unproven = judged(run.id, 'inconclusive', 1.35, '2026-03-01T03:00:00.000Z'); // past the threshold, evidence short
-      const flagged = judged(run.id, 'regression', 1.6, '2026-03-01T04:00:00.000Z');
-      for (const result of [passed, otherSpeed, unproven, flagged]) await store.insertResult(result);
-      const used = new Set((await store.referenceProcesses(epoch, 30)).map((process) => process.resultId));
-      expect(used).toEqual(new Set([founding.id, passed.id, otherSpeed.id]));
     });
   });
 
