@@ -58,8 +58,9 @@ export interface Collector {
 }
 
 /**
- * Uses `global.gc` when Node runs with --expose-gc, else turns the flag on and takes `gc`
- * from a fresh context, which works inside Jest's sandbox too.
+ * Uses `global.gc` when Node runs with --expose-gc, else turns the flag on, takes `gc` from a
+ * fresh context (which works inside Jest's sandbox too) and turns it off again: left on, every
+ * context created later (each later test file in a Jest worker) would get a `gc` of its own.
  */
 export function findGc(): Collector {
   const global = (globalThis as { gc?: unknown }).gc;
@@ -67,7 +68,11 @@ export function findGc(): Collector {
   if (typeof global === 'function') gc = global as Gc;
   else {
     v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as Gc;
+    try {
+      gc = vm.runInNewContext('gc') as Gc;
+    } finally {
+      v8.setFlagsFromString('--no-expose-gc');
+    }
   }
   return { major: () => gc({ type: 'major' }), minor: () => gc({ type: 'minor' }) };
 }
