@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/open-store';
 import type { PerfguardStore } from '../../src/store/perfguard-store';
 import type { PostgresStore } from '../../src/store/postgres-store';
 import type { SqliteStore } from '../../src/store/sqlite-store';
-import type { BaselineEpoch } from '../../src/types';
+import type { BaselineEpoch, ResultRecord } from '../../src/types';
 import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 import { openFresh, storeBackends } from '../helpers/store-backends';
 
@@ -134,6 +134,42 @@ describe.each(storeBackends('behaviour'))('the $name store', (backend) => {
         await store.insertResult(makeResult(run.id, 'trend', { createdAt: `2026-0${i + 1}-01T00:00:00.000Z` }));
       }
       expect((await store.testHistory('trend', 2)).map((entry) => entry.run.commit)).toEqual(['c2', 'c1']);
+    });
+  });
+
+  describe('reference runs', () => {
+    /** A result judged `status` (withheld by `withheldBy` when inconclusive), its duration read at `factor`, resting on `runs` processes. */
+    function judged(runId: string, createdAt: string, factor: number, status: ResultRecord['status'], withheldBy?: string, runs = 4): ResultRecord {
+      const result = makeResult(runId, 'parse', { createdAt });
+      const verdictStatus = status === 'regression' ? 'critical' : status;
+      const verdict = { metricType: 'duration', status: verdictStatus, regressionFactor: factor, ...(withheldBy === undefined ? {} : { withheldBy }) } as unknown as ResultRecord['report']['verdicts'][number];
+      const processes = Array.from({ length: runs }, () => result.report.processes[0]) as ResultRecord['report']['processes'];
+      return { ...result, status, report: { ...result.report, status, verdicts: [verdict], processes } };
+    }
+
+    it('are the founding runs and the runs since that witness unchanged code, never a flagged slowdown nor one explained away or unprovable in rounds', async () => {
+      const store = await fresh();
+      const run = makeRun();
+      await store.ensureRun(run);
+      const founding = makeResult(run.id, 'parse', { createdAt: '2026-03-01T00:00:00.000Z' });
+      const epoch = makeEpoch(founding, { createdAt: founding.createdAt });
+      await store.insertResult(founding, epoch);
+      const hour = (h: number) => `2026-03-01T${String(h).padStart(2, '0')}:00:00.000Z`;
+      const kept = [
+        judged(run.id, hour(1), 1.05, 'pass'),
+        judged(run.id, hour(2), 1.7, 'inconclusive', 'bimodal'), // another speed of the same code
+        judged(run.id, hour(3), 1.4, 'inconclusive', 'history'), // nothing known yet to tell
+        judged(run.id, hour(4), 1.25, 'inconclusive', 'evidence', 1), // one run: the upper tail of unchanged runs
+      ];
+      const left = [
+        judged(run.id, hour(5), 1.3, 'inconclusive', 'evidence'), // held in three fresh processes, still unprovable
+        judged(run.id, hour(6), 1.4, 'inconclusive', 'machine'),
+        judged(run.id, hour(7), 1.4, 'inconclusive', 'contention', 1),
+        judged(run.id, hour(8), 1.6, 'regression'),
+      ];
+      for (const result of [...kept, ...left]) await store.insertResult(result);
+      const used = new Set((await store.referenceProcesses(epoch, 30)).map((process) => process.resultId));
+      expect(used).toEqual(new Set([founding.id, ...kept.map((result) => result.id)]));
     });
   });
 
