@@ -171,6 +171,27 @@ describe.each(storeBackends('behaviour'))('the $name store', (backend) => {
       const used = new Set((await store.referenceProcesses(epoch, 30)).map((process) => process.resultId));
       expect(used).toEqual(new Set([founding.id, ...kept.map((result) => result.id)]));
     });
+
+    it('leave out the same results in a store upgraded from schema version 3, which learns from the stored reports which rule held each back', async () => {
+      const location = backend.freshLocation();
+      const store = await openStore(location);
+      const run = makeRun();
+      await store.ensureRun(run);
+      const founding = makeResult(run.id, 'parse', { createdAt: '2026-03-01T00:00:00.000Z' });
+      const epoch = makeEpoch(founding, { createdAt: founding.createdAt });
+      await store.insertResult(founding, epoch);
+      const otherSpeed = judged(run.id, '2026-03-01T01:00:00.000Z', 1.7, 'inconclusive', 'bimodal');
+      const unprovable = judged(run.id, '2026-03-01T02:00:00.000Z', 1.3, 'inconclusive', 'evidence');
+      await store.insertResult(otherSpeed);
+      await store.insertResult(unprovable);
+      await store.close();
+      await backend.plantVersion3(location);
+      const upgraded = await openStore(location);
+      open.push(upgraded);
+      expect((upgraded as SqliteStore | PostgresStore).migration).toEqual({ fromVersion: 3, toVersion: SCHEMA_VERSION, applied: [expect.objectContaining({ version: 4 })] });
+      const used = new Set((await upgraded.referenceProcesses(epoch, 30)).map((process) => process.resultId));
+      expect(used).toEqual(new Set([founding.id, otherSpeed.id]));
+    });
   });
 
   describe('baseline epochs', () => {
