@@ -138,5 +138,10 @@ export function shouldConfirm(input: JudgeRunsInput): boolean {
   // Too little history to judge, or bimodal code whose first run missed its fastest speed:
   // more runs are the only way to tell.
   if (verdict.status === 'warning' || verdict.status === 'critical' || verdict.status === 'improved') return true;
-  return verdict.status === 'inconclusive' && (verdict.withheldBy === 'history' || verdict.withheldBy === 'bimodal');
+  if (verdict.status === 'inconclusive') return verdict.withheldBy === 'history' || verdict.withheldBy === 'bimodal';
+  // A speed-up is called improved only over several runs all faster than every reference run
+  // (allFasterChance), so a first run past the bar that is faster than all of them is confirmed.
+  const faster = 1 - (judged.comparison?.confidenceSlower ?? 1);
+  const fastestReference = Math.min(...input.reference.map((run) => run.value));
+  return (verdict.regressionFactor ?? Infinity) <= 1 / screeningThresholds(input.thresholds).warning && faster >= SCREEN_CONFIDENCE && input.current.every((run) => run.value < fastestReference);
 }

@@ -127,13 +127,17 @@ export function regressionsOf(verdicts: readonly MetricVerdict[]): Regression[] 
  */
 export type ReportStatus = 'pass' | 'regression' | 'improved' | 'inconclusive' | 'no-baseline' | 'baseline-updated';
 
-/** Overall status of verdicts: any regression, else any inconclusive, else no-baseline, improved or pass. */
+/**
+ * Overall status of verdicts: any regression, else any inconclusive, else no-baseline,
+ * improved or pass. Improved means faster: the time (or instructions) per call improved; less
+ * memory or CPU time alone shows in its own verdict, not as an improved benchmark.
+ */
 export function reportStatusOf(verdicts: readonly MetricVerdict[]): ReportStatus {
   const statuses = new Set(verdicts.map((verdict) => verdict.status));
   if (statuses.has('critical') || statuses.has('warning')) return 'regression';
   if (statuses.has('inconclusive')) return 'inconclusive';
   if (verdicts.length > 0 && verdicts.every((verdict) => verdict.status === 'no-baseline')) return 'no-baseline';
-  if (statuses.has('improved')) return 'improved';
+  if (verdicts.some((verdict) => verdict.status === 'improved' && (verdict.metricType === 'duration' || verdict.metricType === 'instructions'))) return 'improved';
   return 'pass';
 }
 

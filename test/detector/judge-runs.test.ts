@@ -1,4 +1,5 @@
 import {
+  allFasterChance,
   type ConditionedRun,
   DECISION_RULES,
   DEFAULT_THRESHOLDS,
@@ -72,33 +73,53 @@ describe('judgeRuns on planted run centres', () => {
     expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'evidence' });
   });
 
-  it('reports a clear speed-up as improved only with evidence', () => {
-    expect(judge(history(), runs(0.0006, 1, 8)).verdict.status).toBe('improved');
-    expect(judge([run(0.001, { isFounding: true })], [run(0.0006)]).verdict.status).toBe('pass');
+  it('reports a clear speed-up as improved only with evidence, over fresh-process runs', () => {
+    expect(judge(history(), runs(0.0006, 3, 8)).verdict.status).toBe('improved');
+    expect(judge([run(0.001, { isFounding: true })], runs(0.0006, 3, 8)).verdict.status).toBe('pass');
+    // One run faster than all 23 reference runs: unchanged code does that one time in 24.
+    expect(judge(history(), [run(0.0006)]).verdict).toMatchObject({ status: 'pass', reason: expect.stringMatching(/too few to call it improved \(runs of unchanged code would all be this fast 4\.2 % of the time\)/) as unknown });
   });
 
-  it('does not call a speed-up improved over fewer than five reference runs, or when the machine ran as much faster', () => {
+  it('puts the chance that unchanged runs all come out faster at 1 / C(n + k, k)', () => {
+    expect(allFasterChance(23, 1)).toBeCloseTo(1 / 24, 10);
+    expect(allFasterChance(6, 3)).toBeCloseTo(1 / 84, 10);
+    expect(allFasterChance(7, 3)).toBeCloseTo(1 / 120, 10);
+    expect(allFasterChance(0, 3)).toBe(1);
+  });
+
+  it('does not call a speed-up improved over too few reference runs, or when the machine ran as much faster', () => {
     const founding = runs(0.001, 3, 1, 0.02, true);
-    expect(judge(founding, [run(0.0005)]).verdict).toMatchObject({ status: 'pass', reason: expect.stringMatching(/too few to call it improved/) as unknown });
+    expect(judge(founding, runs(0.0005, 3, 8)).verdict).toMatchObject({ status: 'pass', reason: expect.stringMatching(/too few to call it improved/) as unknown });
     const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 1000, memoryProbeNs: 1000 } }));
-    const fastMachine = run(0.0006, { conditions: { machineProbeNs: 640, memoryProbeNs: 980 } });
-    expect(judge(reference, [fastMachine]).verdict).toMatchObject({ status: 'pass', reason: expect.stringMatching(/so was the machine itself \(0\.64x/) as unknown });
-    expect(judge(reference, [run(0.0006, { conditions: { machineProbeNs: 990, memoryProbeNs: 1000 } })]).verdict.status).toBe('improved');
+    const onMachine = (probe: number) => [0.0006, 0.00061, 0.00059].map((value) => run(value, { conditions: { machineProbeNs: probe, memoryProbeNs: 990 } }));
+    expect(judge(reference, onMachine(640)).verdict).toMatchObject({ status: 'pass', reason: expect.stringMatching(/so was the machine itself \(0\.64x/) as unknown });
+    expect(judge(reference, onMachine(990)).verdict.status).toBe('improved');
+  });
+
+  it('does not call unchanged code improved against a reference that holds its fast runs too', () => {
+    // Founded at a slow moment (8 ms), then runs at both speeds: 4.8 ms runs are what this code does.
+    const reference = [...runs(0.008, 3, 14, 0.02, true), ...runs(0.008, 3, 15, 0.02), run(0.0047), ...runs(0.008, 3, 16, 0.02)];
+    const judged = judge(reference, runs(0.0048, 3, 17, 0.02));
+    expect(1 - (judged.comparison?.confidenceSlower ?? 1)).toBeGreaterThan(0.99);
+    expect(judged.verdict).toMatchObject({ status: 'pass', reason: expect.stringMatching(/runs of unchanged code have been as fast \(the fastest of 10 reference runs: 4\.70 ms\)/) as unknown });
   });
 
   it('confirms a speed-up in fresh processes before calling it improved', () => {
     expect(shouldConfirm({ metricType: 'duration', reference: history(), current: [run(0.0006)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(true);
     expect(shouldConfirm({ metricType: 'duration', reference: history(), current: [run(0.00098)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(false);
+    // Not faster than every reference run: rounds could not make it improved.
+    const withFastRun = [...history(), run(0.00059)];
+    expect(shouldConfirm({ metricType: 'duration', reference: withFastRun, current: [run(0.0006)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(false);
   });
 
-  it('calls a speed-up improved at 99 % only', () => {
-    // Runs that wander ±30 %: a single run at 0.66x is faster at about 97 %, not 99 %.
-    const judged = judge(runs(0.001, 20, 7, 0.6), [run(0.00066)]);
-    const faster = 1 - (judged.comparison?.confidenceSlower ?? 1);
-    expect(faster).toBeGreaterThan(0.95);
-    expect(faster).toBeLessThan(0.99);
-    expect(judged.verdict.status).toBe('pass');
-    expect(judge(runs(0.001, 20, 7, 0.6), [run(0.0005)]).verdict.status).toBe('improved');
+  it('calls a speed-up improved only with the t test\'s evidence too: 99 %, or the verdict\'s confidence when higher', () => {
+    // Runs that wander ±30 %: three runs at 0.66x, all faster than the 20 reference runs, are faster at about 99.8 %.
+    const faster = [run(0.00066), run(0.00065), run(0.00067)];
+    const judged = judge(runs(0.001, 20, 7, 0.6), faster);
+    expect(1 - (judged.comparison?.confidenceSlower ?? 1)).toBeGreaterThan(0.99);
+    expect(1 - (judged.comparison?.confidenceSlower ?? 1)).toBeLessThan(0.999);
+    expect(judged.verdict.status).toBe('improved');
+    expect(judge(runs(0.001, 20, 7, 0.6), faster, { confidence: 0.999 }).verdict.status).toBe('pass');
   });
 
   it('honours a lowered warning threshold', () => {
