@@ -1,5 +1,5 @@
 import { type GroupSpread, medianOf } from '../stats';
-import { conditionFactor, decide, type RuleContext } from './decision-rules';
+import { allFasterChance, conditionFactor, decide, IMPROVEMENT_CONFIDENCE, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
@@ -139,9 +139,27 @@ export function shouldConfirm(input: JudgeRunsInput): boolean {
   // more runs are the only way to tell.
   if (verdict.status === 'warning' || verdict.status === 'critical' || verdict.status === 'improved') return true;
   if (verdict.status === 'inconclusive') return verdict.withheldBy === 'history' || verdict.withheldBy === 'bimodal';
-  // A speed-up is called improved only over several runs all faster than every reference run
-  // (allFasterChance), so a first run past the bar that is faster than all of them is confirmed.
-  const faster = 1 - (judged.comparison?.confidenceSlower ?? 1);
-  const fastestReference = Math.min(...input.reference.map((run) => run.value));
-  return (verdict.regressionFactor ?? Infinity) <= 1 / screeningThresholds(input.thresholds).warning && faster >= SCREEN_CONFIDENCE && input.current.every((run) => run.value < fastestReference);
+  return couldBecomeImproved(input, judged);
+}
+
+/**
+ * A speed-up is called improved only over several runs all faster than every reference run
+ * (allFasterChance), so a first run is confirmed when it could get there: the time or
+ * instructions per call (what `improved` speaks of), past the screening bar and the metric's
+ * floor, faster than every reference run, with enough reference runs for the runs after the
+ * rounds to reach the chance an improvement needs.
+ */
+function couldBecomeImproved(input: JudgeRunsInput, judged: RunJudgement): boolean {
+  if (input.metricType !== 'duration' && input.metricType !== 'instructions') return false;
+  const { verdict, reference, comparison } = judged;
+  if (reference === undefined || comparison === undefined || verdict.status === 'no-baseline') return false;
+  const faster = 1 - (comparison.confidenceSlower ?? 1);
+  const fastestReference = Math.min(...reference.runs.map((run) => run.value));
+  return (
+    verdict.regressionFactor <= 1 / screeningThresholds(input.thresholds).warning &&
+    verdict.baselineValue - verdict.currentValue >= input.thresholds.minimumDelta &&
+    faster >= SCREEN_CONFIDENCE &&
+    input.current.every((run) => run.value < fastestReference) &&
+    allFasterChance(reference.runs.length, input.current.length + input.rounds) <= 1 - IMPROVEMENT_CONFIDENCE
+  );
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { formatFactor } from '../_format';
-import { isRegressionVerdict } from '../detector';
 import type { InstructionCount, Measurement } from '../tracker';
 import { instructionFigures, instructionNotes, roundSpreadOf } from './instructions-step';
 import type { BaselineEpoch, MeasuringMode, PerformanceReport, ProcessFigures, ReportNote } from '../types';
@@ -138,10 +137,11 @@ async function confirmStep(first: ProcessFigures, baseline: ReferenceRuns | unde
 function describeFirst(first: ProcessFigures, baseline: ReferenceRuns | undefined, settings: JudgeSettings): string {
   const alone: ProcessJudgement = judgeProcesses([first], baseline, '', { ...settings, rounds: 1 });
   const flagged = alone.verdicts.filter((verdict) => verdict.status !== 'no-baseline' && verdict.status !== 'pass' && verdict.status !== 'improved');
-  const shown = (flagged.length > 0 ? flagged : alone.verdicts.filter(isRegressionVerdict)).map(
+  // Nothing flagged: a speed-up that could become improved, read on the primary metric.
+  const shown = (flagged.length > 0 ? flagged : alone.verdicts.filter((verdict) => verdict.status !== 'no-baseline').slice(0, 1)).map(
     (verdict) => `${verdict.metricType} ${formatFactor(verdict.regressionFactor)}`,
   );
-  return shown.length > 0 ? shown.join(', ') : 'slower';
+  return shown.length > 0 ? shown.join(', ') : 'a change';
 }
 
 function mismatchNotes(baseline: ReferenceRuns | undefined, environmentKey: string): ReportNote[] {

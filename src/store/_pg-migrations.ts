@@ -119,7 +119,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: `
   ALTER TABLE {results} ADD COLUMN withheld_by text COLLATE "C";
   UPDATE {results} r SET withheld_by = (
-    SELECT v ->> 'withheldBy' FROM {result_data} d, json_array_elements(d.report_json::json -> 'verdicts') v
+    SELECT v ->> 'withheldBy' FROM {result_data} d,
+      json_array_elements(CASE WHEN json_typeof(d.report_json::json -> 'verdicts') = 'array' THEN d.report_json::json -> 'verdicts' ELSE '[]'::json END) v
     WHERE d.result_id = r.id AND v ->> 'status' = 'inconclusive'
       AND v ->> 'metricType' = CASE r.mode WHEN 'instructions' THEN 'instructions' ELSE 'duration' END
     LIMIT 1)

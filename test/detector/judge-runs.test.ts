@@ -107,9 +107,14 @@ describe('judgeRuns on planted run centres', () => {
   it('confirms a speed-up in fresh processes before calling it improved', () => {
     expect(shouldConfirm({ metricType: 'duration', reference: history(), current: [run(0.0006)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(true);
     expect(shouldConfirm({ metricType: 'duration', reference: history(), current: [run(0.00098)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(false);
-    // Not faster than every reference run: rounds could not make it improved.
-    const withFastRun = [...history(), run(0.00059)];
-    expect(shouldConfirm({ metricType: 'duration', reference: withFastRun, current: [run(0.0006)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(false);
+    // Rounds could not make it improved: a reference run as fast, too few reference runs for three runs to reach 1 %, or not the time per call.
+    const confirms = (input: Partial<JudgeRunsInput>) =>
+      shouldConfirm({ metricType: 'duration', reference: history(), current: [run(0.0006)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 2, ...input });
+    expect(confirms({})).toBe(true);
+    expect(confirms({ reference: [...history(), run(0.00059)] })).toBe(false);
+    expect(confirms({ reference: runs(0.001, 6, 25, 0.02) })).toBe(false);
+    expect(confirms({ reference: runs(0.001, 7, 25, 0.02) })).toBe(true);
+    expect(confirms({ metricType: 'cpu', thresholds: DEFAULT_THRESHOLDS.cpu })).toBe(false);
   });
 
   it('calls a speed-up improved only with the t test\'s evidence too: 99 %, or the verdict\'s confidence when higher', () => {
@@ -120,6 +125,13 @@ describe('judgeRuns on planted run centres', () => {
     expect(1 - (judged.comparison?.confidenceSlower ?? 1)).toBeLessThan(0.999);
     expect(judged.verdict.status).toBe('improved');
     expect(judge(runs(0.001, 20, 7, 0.6), faster, { confidence: 0.999 }).verdict.status).toBe('pass');
+    // Seven runs wandering ±30 %: three runs at 0.71x, just below the fastest of them, beat every one (chance 1 / 120), yet the t test says 98.8 %.
+    const seven = runs(0.001, 7, 32, 0.6);
+    const belowAll = Math.min(...seven.map((r) => r.value)) * 0.99;
+    const justFaster = judge(seven, [run(belowAll), run(belowAll * 0.995), run(belowAll * 0.99)]);
+    expect(1 - (justFaster.comparison?.confidenceSlower ?? 1)).toBeGreaterThan(0.9);
+    expect(1 - (justFaster.comparison?.confidenceSlower ?? 1)).toBeLessThan(0.99);
+    expect(justFaster.verdict.status).toBe('pass');
   });
 
   it('honours a lowered warning threshold', () => {
@@ -227,6 +239,12 @@ describe('judgeRuns on bimodal code', () => {
     expect(verdict.status).toBe('warning');
     // The same straddle with a gap wider than one speed spreads over is still held back.
     expect(judge(reference, [run(0.00117), run(0.0019), run(0.002), run(0.00195)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+  });
+
+  it('holds back runs of a second speed only 1.35x slower than the one the reference knows, while one run keeps the known speed', () => {
+    // ±10 % wander: the runs' whole range (0.30) is within five spreads, but the gap between the speeds is not within two runs' reach.
+    const reference = [...runs(0.001, 3, 23, 0.2, true), ...runs(0.001, 20, 24, 0.2)];
+    expect(judge(reference, [run(0.00135), run(0.00135), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
   it('sees a shift that does not alternate as one speed, not two', () => {
