@@ -167,21 +167,6 @@ export const MIGRATIONS: readonly Migration[] = [
     WHERE NOT EXISTS (SELECT 1 FROM results y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt);
   `,
   },
-  // 4: the rule that held an inconclusive verdict back, so that the reference can leave out
-  // slowdowns a rule explained by the machine or that held in fresh processes unproven (see
-  // referenceProcesses). Old results get it from their stored reports.
-  {
-    name: 'the rule that held each inconclusive verdict back',
-    sql: `
-  ALTER TABLE results ADD COLUMN withheld_by TEXT;
-  UPDATE results SET withheld_by = (
-    SELECT json_extract(v.value, '$.withheldBy') FROM result_data d, json_each(d.report_json, '$.verdicts') v
-    WHERE d.result_id = results.id AND json_extract(v.value, '$.status') = 'inconclusive'
-      AND json_extract(v.value, '$.metricType') = CASE results.mode WHEN 'instructions' THEN 'instructions' ELSE 'duration' END
-    LIMIT 1)
-  WHERE status = 'inconclusive';
-  `,
-  },
 ];
 
 /** Schema version this build of perfguard writes and reads. */

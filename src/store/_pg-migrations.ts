@@ -113,24 +113,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     WHERE NOT EXISTS (SELECT 1 FROM {results} y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt);
   `,
   },
-  {
-    version: 4,
-    name: 'the rule that held each inconclusive verdict back',
-    sql: `
-  ALTER TABLE {results} ADD COLUMN withheld_by text COLLATE "C";
-  UPDATE {results} r SET withheld_by = (
-    SELECT v ->> 'withheldBy' FROM {result_data} d,
-      json_array_elements(CASE WHEN json_typeof(d.report_json::json -> 'verdicts') = 'array' THEN d.report_json::json -> 'verdicts' ELSE '[]'::json END) v
-    WHERE d.result_id = r.id AND v ->> 'status' = 'inconclusive'
-      AND v ->> 'metricType' = CASE r.mode WHEN 'instructions' THEN 'instructions' ELSE 'duration' END
-    LIMIT 1)
-  WHERE r.status = 'inconclusive';
-  -- A view's * was expanded when it was made: make it again to show the new column.
-  CREATE OR REPLACE VIEW {final_results} AS
-    SELECT r.* FROM {results} r
-    WHERE NOT EXISTS (SELECT 1 FROM {results} y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt);
-  `,
-  },
 ];
 
 /** The newest PostgreSQL schema version this build writes and reads. */

@@ -1,7 +1,6 @@
 import type { BaselineEpoch, MeasuringMode, ResultRecord, RunRecord, StoredBaseline, StoredProcess } from '../types';
 import type { PgDatabase } from './_pg-database';
 import { type BaselineRow, chooseEpoch, epochFromRow, processFromRow, type ProcessRow, resultFromRow, type ResultDataRow, type ResultRow, runFromRow, type RunRow } from './_rows';
-import { UNPROVEN_SLOWDOWN } from './_tables';
 import type { HistoryEntry, StoreCounts } from './perfguard-store';
 
 /** Results with their report and samples. */
@@ -63,7 +62,6 @@ export class PgReads {
          SELECT r.id FROM {final_results} r
          WHERE r.test_name = $1 AND r.environment_key = $2 AND r.mode = $3
            AND r.created_at > $4 AND r.status NOT IN ('regression', 'baseline-updated')
-           AND NOT ${UNPROVEN_SLOWDOWN}
          ORDER BY r.created_at DESC, r.seq DESC LIMIT $5)
        OR p.result_id = $6
        ORDER BY p.measured_at, p.result_id, p.idx`,

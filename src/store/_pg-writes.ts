@@ -36,7 +36,6 @@ const COLUMN_TYPES: Record<ColumnName, 'text' | 'integer' | 'double precision'> 
   critical: 'double precision',
   detectable: 'double precision',
   instructions: 'double precision',
-  withheld_by: 'text',
   result_id: 'text',
   report_json: 'text',
   samples_json: 'text',

@@ -42,8 +42,6 @@ export interface ResultRow {
   detectable: number | null;
   /** Instructions per call (instructions mode). */
   instructions: number | null;
-  /** The rule that held the primary metric's verdict back, for an inconclusive one. */
-  withheld_by: string | null;
 }
 
 /** A `result_data` row: the report and samples of one result. */
@@ -146,7 +144,6 @@ export function resultToRow(result: ResultRecord): ResultRow {
   const primary = result.report.mode === 'instructions' ? 'instructions' : 'duration';
   const durationVerdict = result.report.verdicts.find((verdict) => verdict.metricType === primary);
   const factor = durationVerdict?.regressionFactor;
-  const withheldBy = durationVerdict?.status === 'inconclusive' ? durationVerdict.withheldBy : undefined;
   return {
     id: result.id,
     run_id: result.runId,
@@ -170,7 +167,6 @@ export function resultToRow(result: ResultRecord): ResultRow {
     critical: result.report.thresholds?.duration.critical ?? null,
     detectable: result.report.evidence?.detectableFactor ?? null,
     instructions: result.report.instructions?.median ?? null,
-    withheld_by: withheldBy ?? null,
   };
 }
 

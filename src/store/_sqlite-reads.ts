@@ -1,7 +1,6 @@
 import type { BaselineEpoch, MeasuringMode, ResultRecord, RunRecord, StoredBaseline, StoredProcess } from '../types';
 import type { SqliteHandle } from './_sqlite-schema';
 import { type BaselineRow, chooseEpoch, epochFromRow, processFromRow, type ProcessRow, resultFromRow, type ResultDataRow, type ResultRow, runFromRow, type RunRow } from './_rows';
-import { UNPROVEN_SLOWDOWN } from './_tables';
 import type { HistoryEntry, StoreCounts } from './perfguard-store';
 
 /** Results with their report and samples. */
@@ -90,7 +89,6 @@ export class SqliteReads {
              SELECT r.id FROM final_results r
              WHERE r.test_name = @test AND r.environment_key = @environment AND r.mode = @mode
                AND r.created_at > @since AND r.status NOT IN ('regression', 'baseline-updated')
-               AND NOT ${UNPROVEN_SLOWDOWN}
              ORDER BY r.created_at DESC LIMIT @limit)
            OR p.result_id = @founding
            ORDER BY p.measured_at, p.result_id, p.idx`,

@@ -27,7 +27,6 @@ export const TABLE_COLUMNS = {
     'critical',
     'detectable',
     'instructions',
-    'withheld_by',
   ],
   result_data: ['result_id', 'report_json', 'samples_json'],
   result_processes: [
@@ -60,15 +59,3 @@ export function copySql(table: TableName, schema: string): string {
   const columns = TABLE_COLUMNS[table].join(', ');
   return `INSERT OR IGNORE INTO main.${table} (${columns}) SELECT ${columns} FROM ${schema}.${table}`;
 }
-
-/**
- * Results (as `r`) the reference of a verdict leaves out besides regressions: a slowdown past
- * the warning threshold that a rule explained by the machine (`machine`, `contention`), or
- * that held in fresh-process rounds without being provable (`evidence` over two or more
- * runs). Neither is a witness of what unchanged code does; taken in, planted 1.3x slowdowns
- * widened the spread of unchanged runs in bench:verdicts up to sixfold until nothing could be
- * proven. A single run held back by evidence stays in (leaving out the upper tail of single
- * runs would narrow the spread below what unchanged code does), and so do runs held back as
- * `bimodal` (another speed of the same code) or for want of `history`.
- */
-export const UNPROVEN_SLOWDOWN = `(COALESCE(r.withheld_by, '') IN ('machine', 'contention') OR (COALESCE(r.withheld_by, '') = 'evidence' AND r.runs >= 2))`;

@@ -64,9 +64,7 @@ export interface StoreReader {
   /**
    * The processes a verdict against `epoch` compares with, oldest first: the founding result's,
    * and those of the newest `limit` final results since on the epoch's environment and mode
-   * whose verdict was not a regression, nor a slowdown held back as explained by the machine
-   * or unprovable after fresh-process rounds (`UNPROVEN_SLOWDOWN`): those are no witnesses of
-   * unchanged code, and taking them in lets the reference drift up to a real regression.
+   * whose verdict was not a regression.
    */
   referenceProcesses(epoch: BaselineEpoch, limit: number): Promise<StoredProcess[]>;
   counts(): Promise<StoreCounts>;

@@ -26,8 +26,6 @@ export interface StoreBackend {
   resultIds(location: string): Promise<string[]>;
   /** Changes when anything in the store at `location` changes. */
   fingerprint(location: string): Promise<string>;
-  /** Takes the closed store at `location` back to schema version 3, as perfguard 0.x before `withheld_by` left it. */
-  plantVersion3(location: string): Promise<void>;
   /** How many results the store holds, and how many rows are half-written (read in one snapshot). */
   health(location: string): Promise<Omit<StoreHealth, 'integrity'>>;
 }
@@ -77,13 +75,6 @@ function sqliteBackend(): StoreBackend {
     fingerprint(location) {
       const files = [location, `${location}-wal`, `${location}-shm`].map((file) => (fs.existsSync(file) ? fs.readFileSync(file).toString('base64') : '-'));
       return Promise.resolve(files.join('|'));
-    },
-    plantVersion3(location) {
-      const db = new Database(location);
-      db.exec('ALTER TABLE results DROP COLUMN withheld_by');
-      db.pragma('user_version = 3');
-      db.close();
-      return Promise.resolve();
     },
   };
 }
@@ -135,16 +126,6 @@ function postgresBackend(label: string): StoreBackend {
       );
       const versions = await adminQuery(`SELECT * FROM ${schema}.perfguard_migrations ORDER BY version`, [], db().name).catch(() => []);
       return JSON.stringify({ objects, versions });
-    },
-    async plantVersion3(location) {
-      await queryInStore(
-        location,
-        `DROP VIEW final_results;
-         ALTER TABLE results DROP COLUMN withheld_by;
-         CREATE VIEW final_results AS SELECT r.* FROM results r
-           WHERE NOT EXISTS (SELECT 1 FROM results y WHERE y.run_id = r.run_id AND y.test_name = r.test_name AND y.attempt > r.attempt);
-         DELETE FROM perfguard_migrations WHERE version > 3;`,
-      );
     },
   };
 }

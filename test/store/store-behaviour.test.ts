@@ -138,59 +138,28 @@ describe.each(storeBackends('behaviour'))('the $name store', (backend) => {
   });
 
   describe('reference runs', () => {
-    /** A result judged `status` (withheld by `withheldBy` when inconclusive), its duration read at `factor`, resting on `runs` processes. */
-    function judged(runId: string, createdAt: string, factor: number, status: ResultRecord['status'], withheldBy?: string, runs = 4): ResultRecord {
-      const result = makeResult(runId, 'parse', { createdAt });
-      const verdictStatus = status === 'regression' ? 'critical' : status;
-      const verdict = { metricType: 'duration', status: verdictStatus, regressionFactor: factor, ...(withheldBy === undefined ? {} : { withheldBy }) } as unknown as ResultRecord['report']['verdicts'][number];
-      const processes = Array.from({ length: runs }, () => result.report.processes[0]) as ResultRecord['report']['processes'];
-      return { ...result, status, report: { ...result.report, status, verdicts: [verdict], processes } };
-    }
-
-    it('are the founding runs and the runs since that witness unchanged code, never a flagged slowdown nor one explained away or unprovable in rounds', async () => {
+    it('are the founding runs and every final result since that was not a regression, held back ones included', async () => {
+      // Leaving out results by how slow they were (held back by the machine, evidence or
+      // contention rules) made the reference narrower and faster than unchanged code in
+      // bench:verdicts: see bench/results-verdicts-exclusion-trial.md.
       const store = await fresh();
       const run = makeRun();
       await store.ensureRun(run);
       const founding = makeResult(run.id, 'parse', { createdAt: '2026-03-01T00:00:00.000Z' });
       const epoch = makeEpoch(founding, { createdAt: founding.createdAt });
       await store.insertResult(founding, epoch);
-      const hour = (h: number) => `2026-03-01T${String(h).padStart(2, '0')}:00:00.000Z`;
-      const kept = [
-        judged(run.id, hour(1), 1.05, 'pass'),
-        judged(run.id, hour(2), 1.7, 'inconclusive', 'bimodal'), // another speed of the same code
-        judged(run.id, hour(3), 1.4, 'inconclusive', 'history'), // nothing known yet to tell
-        judged(run.id, hour(4), 1.25, 'inconclusive', 'evidence', 1), // one run: the upper tail of unchanged runs
-      ];
-      const left = [
-        judged(run.id, hour(5), 1.3, 'inconclusive', 'evidence'), // held in three fresh processes, still unprovable
-        judged(run.id, hour(6), 1.4, 'inconclusive', 'machine'),
-        judged(run.id, hour(7), 1.4, 'inconclusive', 'contention', 1),
-        judged(run.id, hour(8), 1.6, 'regression'),
-      ];
+      const judged = (hour: number, status: ResultRecord['status']): ResultRecord => {
+        const result = makeResult(run.id, 'parse', { createdAt: `2026-03-01T0${hour}:00:00.000Z` });
+        return { ...result, status, report: { ...result.report, status } };
+      };
+      const kept = [judged(1, 'pass'), judged(2, 'inconclusive'), judged(3, 'improved')];
+      const left = [judged(4, 'regression'), { ...makeResult(run.id, 'parse', { createdAt: '2026-02-01T00:00:00.000Z' }), status: 'pass' as const }];
       for (const result of [...kept, ...left]) await store.insertResult(result);
       const used = new Set((await store.referenceProcesses(epoch, 30)).map((process) => process.resultId));
       expect(used).toEqual(new Set([founding.id, ...kept.map((result) => result.id)]));
-    });
-
-    it('leave out the same results in a store upgraded from schema version 3, which learns from the stored reports which rule held each back', async () => {
-      const location = backend.freshLocation();
-      const store = await openStore(location);
-      const run = makeRun();
-      await store.ensureRun(run);
-      const founding = makeResult(run.id, 'parse', { createdAt: '2026-03-01T00:00:00.000Z' });
-      const epoch = makeEpoch(founding, { createdAt: founding.createdAt });
-      await store.insertResult(founding, epoch);
-      const otherSpeed = judged(run.id, '2026-03-01T01:00:00.000Z', 1.7, 'inconclusive', 'bimodal');
-      const unprovable = judged(run.id, '2026-03-01T02:00:00.000Z', 1.3, 'inconclusive', 'evidence');
-      await store.insertResult(otherSpeed);
-      await store.insertResult(unprovable);
-      await store.close();
-      await backend.plantVersion3(location);
-      const upgraded = await openStore(location);
-      open.push(upgraded);
-      expect((upgraded as SqliteStore | PostgresStore).migration).toEqual({ fromVersion: 3, toVersion: SCHEMA_VERSION, applied: [expect.objectContaining({ version: 4 })] });
-      const used = new Set((await upgraded.referenceProcesses(epoch, 30)).map((process) => process.resultId));
-      expect(used).toEqual(new Set([founding.id, otherSpeed.id]));
+      // The newest `limit` of them.
+      const newest = new Set((await store.referenceProcesses(epoch, 1)).map((process) => process.resultId));
+      expect(newest).toEqual(new Set([founding.id, kept[2]?.id]));
     });
   });
 
