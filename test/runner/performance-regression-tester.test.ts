@@ -81,6 +81,24 @@ describe('PerformanceRegressionTester.benchmark', () => {
     expect(store.reads.resultsOfTestInRun('run-2', 'slower')).toHaveLength(1);
   });
 
+  it('calls a speed-up improved only once fresh processes confirm it against enough reference runs', async () => {
+    const { clock, roundCentre, rounds, tester } = setup();
+    await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'early');
+    roundCentre.set('early', 0.0012);
+    // Three founding runs: three runs all faster than them happen by chance one time in 20, so no rounds.
+    const early = await tester().benchmark(plantedWork(clock, 1_200_000, 2), 'early');
+    expect(early.processes).toHaveLength(1);
+    expect(early.status).toBe('pass');
+    await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'faster');
+    for (let seed = 3; seed < 7; seed++) await tester().benchmark(plantedWork(clock, 2_000_000, seed), 'faster');
+    roundCentre.set('faster', 0.0012);
+    const report = await tester().benchmark(plantedWork(clock, 1_200_000, 8), 'faster');
+    expect(report.processes).toHaveLength(3);
+    expect(report.status).toBe('improved');
+    expect(report.notes.find((note) => note.code === 'rounds')?.message).toMatch(/because the first run read duration 0\.[56]\dx/);
+    expect(rounds.requests.at(-1)).toEqual({ name: 'faster', rounds: 2 });
+  });
+
   it('does not fail a slow first run that the fresh processes contradict', async () => {
     const { clock, tester } = setup();
     await tester().benchmark(plantedWork(clock, 2_000_000, 1), 'hiccup');
