@@ -232,17 +232,7 @@ describe('judgeRuns on bimodal code', () => {
     expect(judge(noisy, [run(0.00135), run(0.00118), run(0.00129)]).verdict.status).toBe('warning');
   });
 
-  it('flags a slowdown whose runs straddle the edge of the speed they left: a real slowdown keeps their spread', () => {
-    // ±12 % uniform wander between processes: one of four 1.3x runs reads 1.17x, inside the speed's range.
-    const reference = [...runs(0.001, 3, 21, 0.24, true), ...runs(0.001, 20, 22, 0.24)];
-    const { verdict } = judge(reference, [run(0.00117), run(0.0013), run(0.00138), run(0.00133)]);
-    expect(verdict.status).toBe('warning');
-    // The same straddle with a gap wider than one speed spreads over is still held back.
-    expect(judge(reference, [run(0.00117), run(0.0019), run(0.002), run(0.00195)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
-  });
-
   it('holds back runs of a second speed only 1.35x slower than the one the reference knows, while one run keeps the known speed', () => {
-    // ±10 % wander: the runs' whole range (0.30) is within five spreads, but the gap between the speeds is not within two runs' reach.
     const reference = [...runs(0.001, 3, 23, 0.2, true), ...runs(0.001, 20, 24, 0.2)];
     expect(judge(reference, [run(0.00135), run(0.00135), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });

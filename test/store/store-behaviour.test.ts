@@ -141,7 +141,7 @@ describe.each(storeBackends('behaviour'))('the $name store', (backend) => {
     it('are the founding runs and every final result since that was not a regression, held back ones included', async () => {
       // Leaving out results by how slow they were (held back by the machine, evidence or
       // contention rules) made the reference narrower and faster than unchanged code in
-      // bench:verdicts: see bench/results-verdicts-exclusion-trial.md.
+      // bench:verdicts: see bench/results-verdicts-trials.md.
       const store = await fresh();
       const run = makeRun();
       await store.ensureRun(run);
