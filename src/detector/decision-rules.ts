@@ -209,9 +209,14 @@ const evidenceRule: DecisionRule = (context) => {
   );
 };
 
+/** Whether a metric is a time spent on the machine's cores (wall time or CPU time per call), which the machine's own speed moves; instructions and memory it does not. */
+export function isMachineTime(metricType: MetricType): boolean {
+  return metricType === 'duration' || metricType === 'cpu';
+}
+
 /** How much faster the machine ran than for the reference runs (below 1/1.15), by the faster of its reference loops; else null. */
 function fasterMachineOf(context: RuleContext): number | null {
-  if (context.metricType !== 'duration') return null;
+  if (!isMachineTime(context.metricType)) return null;
   const factors = [conditionFactor(context, (conditions) => conditions.machineProbeNs), conditionFactor(context, (conditions) => conditions.memoryProbeNs)].flatMap((factor) => (factor === null ? [] : [factor]));
   const fastest = factors.length === 0 ? null : Math.min(...factors);
   return fastest !== null && fastest <= 1 / MACHINE_SLOWDOWN_GUARD ? fastest : null;

@@ -1,5 +1,5 @@
 import { type GroupSpread, medianOf } from '../stats';
-import { allFasterChance, conditionFactor, decide, IMPROVEMENT_CONFIDENCE, type RuleContext } from './decision-rules';
+import { allFasterChance, conditionFactor, decide, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
@@ -109,7 +109,10 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
       reason: '',
     },
   };
-  if (input.metricType === 'duration') context.fields.machineFactor = machineFactorOf(context);
+  // Wall time and CPU time per call both run on the machine's cores and caches: a neighbour
+  // that slows perfguard's reference loops slows both (the example suite's JSON runs read a
+  // critical CPU time per call while their wall time was rightly excused by the machine).
+  if (isMachineTime(input.metricType)) context.fields.machineFactor = machineFactorOf(context);
   return {
     verdict: decide(context),
     reference: ref,

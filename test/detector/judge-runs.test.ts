@@ -140,6 +140,17 @@ describe('judgeRuns on planted run centres', () => {
     expect(judge(history(), runs(0.00115, 4, 9, 0.02)).verdict.status).toBe('pass');
   });
 
+  it('excuses CPU time per call by a slower machine as it does wall time', () => {
+    const onMachine = (value: number, probe: number) => run(value, { conditions: { machineProbeNs: probe, memoryProbeNs: probe } });
+    const reference = [...runs(0.001, 3, 27, 0.04, true), ...runs(0.001, 20, 28, 0.04)].map((r) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 1000, memoryProbeNs: 1000 } }));
+    const slowMachine = [onMachine(0.0015, 1450), onMachine(0.00151, 1460), onMachine(0.00149, 1440)];
+    const cpu = { metricType: 'cpu' as const, thresholds: DEFAULT_THRESHOLDS.cpu };
+    expect(judge(reference, slowMachine, cpu).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'machine', machineFactor: expect.closeTo(1.45, 2) as unknown });
+    expect(judge(reference, slowMachine).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+    const steadyMachine = [onMachine(0.0015, 1000), onMachine(0.00151, 1010), onMachine(0.00149, 990)];
+    expect(judge(reference, steadyMachine, cpu).verdict.status).toBe('critical');
+  });
+
   it('lets memory regress only past its absolute floor, on a linear scale', () => {
     const memory = { ...DEFAULT_THRESHOLDS.memory };
     const reference = [0.1, 0.12, 0.09, 0.11, 0.1].map((mb) => run(mb));
