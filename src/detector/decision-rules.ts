@@ -3,7 +3,7 @@ import { medianOf } from '../stats';
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
 import { MEMBERSHIP_Z, type RunComparison } from './run-comparison';
-import type { ConditionedRun, RunConditions } from './run-point';
+import type { ConditionedRun, RunConditions, RunPoint } from './run-point';
 import type { MetricThresholds, MetricType } from './thresholds';
 import type { JudgedFields, MetricVerdict, RuleName } from './verdict';
 
@@ -154,12 +154,18 @@ export function allFasterChance(reference: number, current: number): number {
   return 1 / ways;
 }
 
+/** The fastest reference run's value, and whether every current run is faster than it. */
+export function fasterThanEveryRun(current: readonly RunPoint[], reference: readonly RunPoint[]): { fastestReference: number; faster: boolean } {
+  const fastestReference = Math.min(...reference.map((run) => run.value));
+  return { fastestReference, faster: current.every((run) => run.value < fastestReference) };
+}
+
 /** Why a speed-up with t-test evidence is still not called improved, or null when it is. */
 function notImproved(context: RuleContext, factor: number): string | null {
   const n = context.reference.length;
   const k = context.current.length;
-  const fastestReference = Math.min(...context.reference.map((run) => run.value));
-  if (!context.current.every((run) => run.value < fastestReference)) {
+  const { fastestReference, faster } = fasterThanEveryRun(context.current, context.reference);
+  if (!faster) {
     return `${shown(factor)}: faster, but runs of unchanged code have been as fast (the fastest of ${n} reference runs: ${formatMetric(context.metricType, fastestReference)})`;
   }
   const chance = allFasterChance(n, k);

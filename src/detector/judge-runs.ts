@@ -1,10 +1,10 @@
 import { type GroupSpread, medianOf } from '../stats';
-import { allFasterChance, conditionFactor, decide, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
+import { allFasterChance, conditionFactor, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
 import type { ConditionedRun } from './run-point';
-import type { MetricThresholds, MetricType } from './thresholds';
+import { isSpeedMetric, type MetricThresholds, type MetricType } from './thresholds';
 import type { MetricVerdict } from './verdict';
 
 /** What a run-level judgement needs. */
@@ -153,16 +153,15 @@ export function shouldConfirm(input: JudgeRunsInput): boolean {
  * rounds to reach the chance an improvement needs.
  */
 function couldBecomeImproved(input: JudgeRunsInput, judged: RunJudgement): boolean {
-  if (input.metricType !== 'duration' && input.metricType !== 'instructions') return false;
+  if (!isSpeedMetric(input.metricType)) return false;
   const { verdict, reference, comparison } = judged;
   if (reference === undefined || comparison === undefined || verdict.status === 'no-baseline') return false;
   const faster = 1 - (comparison.confidenceSlower ?? 1);
-  const fastestReference = Math.min(...reference.runs.map((run) => run.value));
   return (
     verdict.regressionFactor <= 1 / screeningThresholds(input.thresholds).warning &&
     verdict.baselineValue - verdict.currentValue >= input.thresholds.minimumDelta &&
     faster >= SCREEN_CONFIDENCE &&
-    input.current.every((run) => run.value < fastestReference) &&
+    fasterThanEveryRun(input.current, reference.runs).faster &&
     allFasterChance(reference.runs.length, input.current.length + input.rounds) <= 1 - IMPROVEMENT_CONFIDENCE
   );
 }

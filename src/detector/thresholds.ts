@@ -8,6 +8,11 @@ import { ConfigError } from '../errors';
  */
 export type MetricType = 'duration' | 'memory' | 'cpu' | 'instructions';
 
+/** Whether a metric is the benchmark's speed (time or instructions per call): what `improved` speaks of. */
+export function isSpeedMetric(metricType: MetricType): boolean {
+  return metricType === 'duration' || metricType === 'instructions';
+}
+
 /** The metrics with thresholds of their own. */
 export type ThresholdMetric = Exclude<MetricType, 'instructions'>;
 

@@ -1,5 +1,5 @@
 import type { Interval } from '../stats';
-import type { MetricType } from './thresholds';
+import { isSpeedMetric, type MetricType } from './thresholds';
 
 /** The verdict on one metric. */
 export type VerdictStatus = 'pass' | 'improved' | 'warning' | 'critical' | 'inconclusive' | 'no-baseline';
@@ -137,7 +137,7 @@ export function reportStatusOf(verdicts: readonly MetricVerdict[]): ReportStatus
   if (statuses.has('critical') || statuses.has('warning')) return 'regression';
   if (statuses.has('inconclusive')) return 'inconclusive';
   if (verdicts.length > 0 && verdicts.every((verdict) => verdict.status === 'no-baseline')) return 'no-baseline';
-  if (verdicts.some((verdict) => verdict.status === 'improved' && (verdict.metricType === 'duration' || verdict.metricType === 'instructions'))) return 'improved';
+  if (verdicts.some((verdict) => verdict.status === 'improved' && isSpeedMetric(verdict.metricType))) return 'improved';
   return 'pass';
 }
 
