@@ -4,6 +4,11 @@
 //   1. a baseline founded (3 fresh processes) while a noisy neighbour runs;
 //   2. a history of HISTORY unchanged runs;
 //   3. TRIALS each of unchanged code, a planted 1.3x and a planted 1.6x slowdown, interleaved.
+//      Unchanged trials write to the store, as main's runs do; a planted trial is judged on a copy
+//      of it that is then thrown away, as the CI workflow judges a pull request against main's
+//      baselines without uploading them, so no trial is judged against earlier planted ones;
+//   4. MERGED runs of the 1.3x slowdown written to the store, as main runs after the slowdown is
+//      merged: is it flagged on its first run, and does it keep being flagged or get absorbed?
 // Every trial is a separate Node process measuring through the public `benchmark`, with its
 // fresh-process rounds. Side by side: the new rule, the previous rule (samples of one process,
 // Mann–Whitney, three guards, a same-process re-measurement) and the naive ratio of means.
@@ -18,11 +23,23 @@ import { WORKLOADS } from './_workloads.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 20);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20);
+const MERGED = Number(process.env.BENCH_MERGED ?? 5);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const CONDITIONS = (process.env.BENCH_CONDITIONS ?? 'quiet,noisy').split(',');
 const workloads = Object.keys(WORKLOADS).filter((name) => ONLY === undefined || ONLY.includes(name));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-verdicts-'));
 let trialCount = 0;
+
+// A pull request's run: judged against the store as it stands, written to a copy thrown away.
+function prTrial(name, db, extraNs, stateFile) {
+  const copy = `${db.slice(0, -3)}-pr.db`;
+  for (const suffix of ['', '-wal']) if (fs.existsSync(db + suffix)) fs.copyFileSync(db + suffix, copy + suffix);
+  try {
+    return trial(name, copy, 'judge', extraNs, stateFile);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(copy + suffix, { force: true });
+  }
+}
 
 function trial(name, db, mode, extraNs, stateFile) {
   const env = { ...process.env, GITHUB_SHA: `trial-${++trialCount}`, PERFGUARD_RUN_ID: '', UPDATE_PERFORMANCE_BASELINE: mode === 'found' ? 'true' : 'false' };
@@ -80,15 +97,17 @@ for (const condition of CONDITIONS) {
         { kind: '1.3x', factor: 1.3, phase: 'trial' },
         { kind: '1.6x', factor: 1.6, phase: 'trial' },
       ]).flat(),
+      ...Array.from({ length: MERGED }, () => ({ kind: 'merged 1.3x', factor: 1.3, phase: 'merged' })),
     ];
     try {
       for (const [index, step] of schedule.entries()) {
         fs.writeFileSync(stateFile, JSON.stringify(state));
         const extraNs = (step.factor - 1) * baselineMedianNs;
-        const outcome = trial(name, db, 'judge', extraNs, stateFile);
+        const pullRequest = step.phase === 'trial' && step.factor > 1;
+        const outcome = pullRequest ? prTrial(name, db, extraNs, stateFile) : trial(name, db, 'judge', extraNs, stateFile);
         results.push({ condition, name, ...step, ...outcome, naive: outcome.firstMeanNs / baselineMeanNs });
-        // The previous rule learnt the spread of runs it accepted.
-        if (outcome.previous !== 'warning' && outcome.previous !== 'critical') state.recentCentres = [...state.recentCentres, outcome.firstMedianNs].slice(-10);
+        // The previous rule learnt the spread of runs it accepted (on main, not from pull requests).
+        if (!pullRequest && outcome.previous !== 'warning' && outcome.previous !== 'critical') state.recentCentres = [...state.recentCentres, outcome.firstMedianNs].slice(-10);
         process.stderr.write(`\r${condition} ${name}: ${index + 1}/${schedule.length} (${((Date.now() - started) / 60000).toFixed(1)} min)   `);
       }
     } finally {
@@ -106,7 +125,7 @@ const rules = [
   ['naive ratio of means', (r) => (r.naive >= 1.5 ? 'critical' : r.naive >= 1.2 ? 'warning' : 'pass')],
 ];
 
-console.log(`node ${process.version}, ${os.cpus().length} cores; per workload and condition: a baseline founded under a noisy neighbour, ${HISTORY} unchanged runs, then ${TRIALS} each of unchanged, 1.3x and 1.6x, interleaved; one process per trial`);
+console.log(`node ${process.version}, ${os.cpus().length} cores; per workload and condition: a baseline founded under a noisy neighbour, ${HISTORY} unchanged runs, then ${TRIALS} each of unchanged (written to the store), 1.3x and 1.6x (pull requests: judged on a copy), interleaved, then ${MERGED} runs of the 1.3x merged (written); one process per trial`);
 console.log('');
 console.log('| condition | workload | rule | unchanged: false alarms | 1.3x flagged | 1.6x critical | median factor unchanged · 1.3x · 1.6x |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
@@ -137,12 +156,25 @@ for (const condition of CONDITIONS) {
     const aa = rows.filter((r) => r.kind === 'A/A');
     const confirmed = pct(aa, (r) => r.runs > 1);
     const costs = rows.filter((r) => r.runs > 1 && r.benchmarkMs > r.roundsMs).map((r) => r.roundsMs / (r.benchmarkMs - r.roundsMs));
-    const planted = rows.filter((r) => r.kind !== 'A/A');
+    const planted = rows.filter((r) => r.phase === 'trial' && r.kind !== 'A/A');
     const missedRows = planted.filter((r) => !flagged(r.duration) && r.duration !== 'inconclusive');
     const withheld = [...new Set(planted.filter((r) => r.duration === 'inconclusive').map((r) => r.withheldBy))].join(', ');
     console.log(
       `| ${condition} | ${name} | ${Number.isFinite(spread) ? `${((Math.exp(spread) - 1) * 100).toFixed(1)} %` : '–'} | ${Number.isFinite(detectable) ? `${detectable.toFixed(2)}x` : '–'} | ${speeds} | ${confirmed} | ${costs.length === 0 ? '–' : `${median(costs).toFixed(2)}x`} | ${planted.filter((r) => flagged(r.duration)).length} · ${planted.filter((r) => r.duration === 'inconclusive').length}${withheld === '' ? '' : ` (${withheld})`} · ${missedRows.length} |`,
     );
+  }
+}
+if (MERGED > 0) {
+  console.log('');
+  console.log(`A 1.3x slowdown merged: ${MERGED} runs written to the store one after another, as main runs after the merge (w warning, c critical, i inconclusive, p pass)`);
+  console.log('');
+  console.log('| condition | workload | runs flagged | verdicts in order | factors |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const condition of CONDITIONS) {
+    for (const name of workloads) {
+      const rows = results.filter((r) => r.condition === condition && r.name === name && r.phase === 'merged');
+      console.log(`| ${condition} | ${name} | ${rows.filter((r) => flagged(r.duration)).length} of ${rows.length} | ${rows.map((r) => r.duration[0]).join(' ')} | ${rows.map((r) => (r.factor ?? NaN).toFixed(2)).join(' ')} |`);
+    }
   }
 }
 const all = results.filter((r) => r.kind === 'A/A');
