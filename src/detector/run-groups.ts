@@ -25,6 +25,11 @@ export const GROUP_GAP_IN_SPREADS = 4;
 /** Spreads below this (0.5 % on a log scale) are taken as this, so a tight cluster cannot call any gap a split. */
 export const SPREAD_FLOOR = 0.005;
 
+/** Fewest runs that make a speed of their own among `runs` runs: a tenth, and at least two. */
+export function minGroupSize(runs: number): number {
+  return Math.max(2, Math.ceil(0.1 * runs));
+}
+
 /** All values as one group. */
 export function singleGroup(values: readonly number[]): RunGroup {
   return { x: medianOf(values), runs: values.length, spread: spreadOf(values) };
@@ -71,8 +76,7 @@ function switchesBetween(values: readonly TimedValue[], bounds: readonly number[
 export function findRunGroups(values: readonly TimedValue[]): RunGroup[] {
   const sorted = values.map((value) => value.x).sort((a, b) => a - b);
   if (sorted.length < MIN_RUNS_FOR_GROUPS) return sorted.length === 0 ? [] : [singleGroup(sorted)];
-  const minSize = Math.max(2, Math.ceil(0.1 * sorted.length));
-  const parts = splitAtGaps(sorted, minSize);
+  const parts = splitAtGaps(sorted, minGroupSize(sorted.length));
   if (parts.length < 2) return [singleGroup(sorted)];
   const bounds = parts.slice(0, -1).map((part) => part[part.length - 1] ?? 0);
   if (switchesBetween(values, bounds) < 2) return [singleGroup(sorted)];

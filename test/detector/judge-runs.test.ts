@@ -248,6 +248,31 @@ describe('judgeRuns on bimodal code', () => {
     expect(judge(reference, [run(0.00135), run(0.00135), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
+  it('flags a 1.3x slowdown of one-speed code that wanders between processes, though one of its runs reads below 1.2x', () => {
+    // ±15 % between processes: a run of the slowed code at 1.15x is inside the range of unchanged runs.
+    const reference = [...runs(0.001, 3, 25, 0.3, true), ...runs(0.001, 20, 26, 0.3)];
+    const { verdict, reference: used } = judge(reference, [run(0.00115), run(0.00132), run(0.00138)]);
+    expect(used?.groups).toHaveLength(1);
+    expect(verdict.status).toBe('warning');
+    expect(verdict.regressionFactor).toBeGreaterThan(1.2);
+  });
+
+  it('holds those runs back when unchanged runs have read that slow themselves, too seldom to make a speed of their own', () => {
+    // Twenty runs spread evenly over ±10 %, interleaved, with three slow ones among them.
+    const even = (): ConditionedRun[] => Array.from({ length: 20 }, (_, i) => run(0.001 * (0.9 + (((i * 7) % 20) / 19) * 0.2), { isFounding: i < 3 }));
+    const reference = even();
+    reference.splice(6, 0, run(0.00122));
+    reference.splice(12, 0, run(0.0013));
+    reference.splice(18, 0, run(0.00145));
+    const { verdict, reference: used } = judge(reference, [run(0.00112), run(0.0013), run(0.00134)]);
+    expect(used?.groups).toHaveLength(1);
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    expect(verdict.reason).toMatch(/runs of unchanged code have read this slow too/);
+    // Without those slow runs, the same current runs are a slowdown.
+    const clean = even();
+    expect(judge(clean, [run(0.00112), run(0.0013), run(0.00134)]).verdict.status).toBe('warning');
+  });
+
   it('sees a shift that does not alternate as one speed, not two', () => {
     const shifted = [...runs(0.001, 6, 12, 0.02), ...runs(0.0016, 6, 13, 0.02)];
     expect(findRunGroups(shifted.map((r) => ({ x: Math.log(r.value), at: r.at })))).toHaveLength(1);
