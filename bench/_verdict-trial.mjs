@@ -59,6 +59,7 @@ const line = {
   spread: report.evidence?.spread ?? null,
   groups: report.evidence?.groups.length ?? 0,
   machineProbeNs: report.machineProbeNs,
+  memoryProbeNs: report.memoryProbeNs,
 };
 
 if (mode === 'found') {

@@ -182,6 +182,19 @@ describe('judgeRuns on planted run centres', () => {
     expect(judge(reference, slower(0.0017)).verdict.status).toBe('critical');
   });
 
+  it('does not take a cache loop reading within its own wander between processes for a slower machine', () => {
+    // The cache loop wanders with each process's memory layout: 18 to 72 µs on a quiet machine.
+    const wander = [18, 25, 19, 72, 26, 18, 28, 19, 22, 18, 25, 31, 18, 19, 24, 18, 27, 20, 18, 45, 19, 23, 18];
+    const reference = history().map((r, i) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 42000, memoryProbeNs: (wander[i] ?? 20) * 1000 } }));
+    const current = [0, 1, 2].map((i) => run(0.0014 * (1 + i / 100), { conditions: { machineProbeNs: 42100, memoryProbeNs: 26000 + i * 1000 } }));
+    const { verdict } = judge(reference, current);
+    expect(verdict.status).toBe('warning');
+    expect(verdict.machineFactor).toBeCloseTo(42100 / 42000, 3);
+    // Far beyond its wander, the cache loop still excuses the slowdown.
+    const thrashed = current.map((r) => ({ ...r, conditions: { ...r.conditions, memoryProbeNs: 90000 } }));
+    expect(judge(reference, thrashed).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+  });
+
   it('withholds a wall-time slowdown that preemption explains, but not code whose CPU time grew', () => {
     const calm = { preemptedShare: 0, cpuTimePerCall: 0.001 };
     const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, ...calm } }));
