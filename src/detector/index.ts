@@ -1,4 +1,4 @@
-export { allFasterChance, DECISION_RULES, MACHINE_SLOWDOWN_GUARD, PREEMPTED_SHARE_GUARD } from './decision-rules';
+export { allFasterChance, AS_SLOW_CHANCE, asSlowChance, DECISION_RULES, MACHINE_SLOWDOWN_GUARD, PREEMPTED_SHARE_GUARD } from './decision-rules';
 export type { RuleContext } from './decision-rules';
 export { judgeRuns, screeningThresholds, shouldConfirm } from './judge-runs';
 export type { JudgeRunsInput, RunJudgement } from './judge-runs';

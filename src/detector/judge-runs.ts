@@ -22,6 +22,8 @@ export interface JudgeRunsInput {
   rounds: number;
   /** Spread between the counted rounds inside the current process (instruction counts), pooled with the runs'. */
   withinRunSpread?: GroupSpread | undefined;
+  /** Runs the verdict will rest on once confirmed in fresh processes, when screening a first run; else the current runs. */
+  plannedRuns?: number | undefined;
 }
 
 /** A verdict with what it rests on. */
@@ -167,7 +169,7 @@ export function screeningThresholds(thresholds: MetricThresholds): MetricThresho
  */
 export function shouldConfirm(input: JudgeRunsInput): boolean {
   if (input.reference.length === 0) return false;
-  const judged = judgeRuns({ ...input, thresholds: screeningThresholds(input.thresholds), confidence: Math.min(SCREEN_CONFIDENCE, input.confidence), rounds: 0 });
+  const judged = judgeRuns({ ...input, thresholds: screeningThresholds(input.thresholds), confidence: Math.min(SCREEN_CONFIDENCE, input.confidence), rounds: 0, plannedRuns: input.current.length + input.rounds });
   const { verdict } = judged;
   // Too little history to judge, or bimodal code whose first run missed its fastest speed:
   // more runs are the only way to tell.

@@ -1,5 +1,6 @@
 import {
   allFasterChance,
+  asSlowChance,
   type ConditionedRun,
   DECISION_RULES,
   DEFAULT_THRESHOLDS,
@@ -85,6 +86,32 @@ describe('judgeRuns on planted run centres', () => {
     expect(allFasterChance(6, 3)).toBeCloseTo(1 / 84, 10);
     expect(allFasterChance(7, 3)).toBeCloseTo(1 / 120, 10);
     expect(allFasterChance(0, 3)).toBe(1);
+  });
+
+  it('puts the chance that unchanged runs all come out as slow as k current runs, when m reference runs did, at C(m + k, k) / C(n + k, k)', () => {
+    expect(asSlowChance(13, 3, 3)).toBeCloseTo(20 / 560, 10);
+    expect(asSlowChance(23, 0, 3)).toBeCloseTo(allFasterChance(23, 3), 10);
+    expect(asSlowChance(30, 30, 3)).toBe(1);
+  });
+
+  it('does not call runs of a slow speed that unchanged runs visit a slowdown, though a robust spread leaves those runs out', () => {
+    // The example suite's order_totals_1k: 13 unchanged runs (µs), 6 of them at a slower speed, too unevenly spread to be separated.
+    const values = [9.64, 9.5, 9.8, 13.62, 12.74, 9.82, 13.59, 11.98, 9.75, 11.62, 15.38, 9.77, 10.11];
+    const reference = values.map((us, i) => run(us * 1e-6, { isFounding: i < 3 }));
+    const { verdict, reference: used } = judge(reference, [run(13.89e-6), run(13.43e-6), run(15.23e-6)]);
+    expect(used?.groups).toHaveLength(1);
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'evidence' });
+    expect(verdict.regressionFactor).toBeGreaterThan(1.3);
+    expect(verdict.reason).toMatch(/3 of 13 runs of unchanged code were as slow as the fastest of these 3 .*3\.6 % of the time/);
+    // Slower than every one of them, the runs are a slowdown.
+    expect(judge(reference, [run(19.5e-6), run(18.2e-6), run(20.1e-6)]).verdict.status).toBe('critical');
+  });
+
+  it('still flags a slowdown when a couple of unchanged runs were as slow, among many', () => {
+    const reference = [...history(), run(0.00136), run(0.00141)];
+    expect(judge(reference, [run(0.0014), run(0.00138), run(0.00143)]).verdict.status).toBe('warning');
+    // A first run as slow as one of them is still sent to fresh-process rounds: three such runs could prove it.
+    expect(shouldConfirm({ metricType: 'duration', reference, current: [run(0.00139)], thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 2 })).toBe(true);
   });
 
   it('does not call a speed-up improved over too few reference runs, or when the machine ran as much faster', () => {
