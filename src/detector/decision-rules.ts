@@ -70,9 +70,10 @@ export function conditionFactor(context: RuleContext, pick: (conditions: RunCond
  * speeds. What says the code has several speeds: the reference found them, or unchanged runs
  * have themselves read past the warning threshold ({@link slowRunsSeen}), or a gap between
  * the current runs wider than two runs of one speed leave. Without any of these, runs on both
- * sides of the threshold are the ordinary spread of a real slowdown: a 1.3x slowdown of code
- * that wanders ±10 % between processes puts one run in three below 1.2x about once in three
- * trials, and holding those back let it pass for a speed of the code. The gap alone is not
+ * sides of the threshold are the ordinary spread of a real slowdown: of three runs of a 1.3x
+ * slowdown of code that wanders ±6.5–10 % (one standard deviation) between processes, one or
+ * more sits inside the range of unchanged runs in a fifth to three quarters of trials, and
+ * holding those back let it pass for a speed of the code. The gap alone is not
  * enough: a reference holding a few runs of a second speed, too few to separate, is wide
  * enough to hide any gap, and that second speed was then flagged again and again
  * (bench/results-verdicts-trials.md).

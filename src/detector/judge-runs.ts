@@ -99,7 +99,8 @@ function loopSlowdown(context: RuleContext, pick: (conditions: RunConditions) =>
  * allocates or walks large data (its CPU time per call grows too, so the contention rule
  * cannot tell) and shows in the cache loop while the core loop barely moves. Read without the
  * wander, the cache loop excused 13 of 30 planted slowdowns of a steady arithmetic loop on a
- * quiet machine (bench/results-verdicts.md).
+ * quiet machine (bench/results-verdicts-trials.md); a cache loop that drifts up for a whole
+ * session, past its recorded wander, still does (15 of 30: bench/results-verdicts.md).
  */
 function machineFactorOf(context: RuleContext): number | null {
   const loops = [loopSlowdown(context, (conditions) => conditions.machineProbeNs), loopSlowdown(context, (conditions) => conditions.memoryProbeNs)].flatMap((loop) => (loop === null ? [] : [loop]));
