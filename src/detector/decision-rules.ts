@@ -51,15 +51,19 @@ function withheld(context: RuleContext, withheldBy: RuleName, reason: string): M
   return { ...context.fields, status: 'inconclusive', withheldBy, reason };
 }
 
-function medianOrNull(values: (number | null)[]): number | null {
-  const known = values.filter((value): value is number => value !== null && Number.isFinite(value) && value > 0);
-  return known.length === 0 ? null : medianOf(known);
+/** The runs' known readings of a run condition (positive and finite), in the runs' order. */
+export function conditionReadings(runs: readonly ConditionedRun[], pick: (conditions: RunConditions) => number | null): number[] {
+  return runs.map((run) => pick(run.conditions)).filter((value): value is number => value !== null && Number.isFinite(value) && value > 0);
+}
+
+function medianOrNull(values: readonly number[]): number | null {
+  return values.length === 0 ? null : medianOf(values);
 }
 
 /** Current over reference median of a run condition; null when either side lacks it. */
 export function conditionFactor(context: RuleContext, pick: (conditions: RunConditions) => number | null): number | null {
-  const now = medianOrNull(context.current.map((run) => pick(run.conditions)));
-  const before = medianOrNull(context.reference.map((run) => pick(run.conditions)));
+  const now = medianOrNull(conditionReadings(context.current, pick));
+  const before = medianOrNull(conditionReadings(context.reference, pick));
   return now === null || before === null ? null : now / before;
 }
 
@@ -72,7 +76,8 @@ export function conditionFactor(context: RuleContext, pick: (conditions: RunCond
  * the current runs wider than two runs of one speed leave. Without any of these, runs on both
  * sides of the threshold are the ordinary spread of a real slowdown: of three runs of a 1.3x
  * slowdown of code that wanders ±6.5–10 % (one standard deviation) between processes, one or
- * more sits inside the range of unchanged runs in a fifth to three quarters of trials, and
+ * more sits inside the range of unchanged runs in a fifth to three quarters of trials (by a
+ * normal model of the wander), and
  * holding those back let it pass for a speed of the code. The gap alone is not
  * enough: a reference holding a few runs of a second speed, too few to separate, is wide
  * enough to hide any gap, and that second speed was then flagged again and again
@@ -188,9 +193,8 @@ export const IMPROVEMENT_CONFIDENCE = 0.99;
  * runs to reach 1 %; one run never does.
  */
 export function allFasterChance(reference: number, current: number): number {
-  let ways = 1;
-  for (let i = 1; i <= current; i++) ways = (ways * (reference + i)) / i;
-  return 1 / ways;
+  // Faster than every reference run is, mirrored, as slow as none of them.
+  return asSlowChance(reference, 0, current);
 }
 
 /** The fastest reference run's value, and whether every current run is faster than it. */
@@ -247,7 +251,7 @@ const historyRule: DecisionRule = (context) => {
  * The chance that `current` runs of unchanged code all come out at least as slow as the
  * fastest of them when `asSlow` of `reference` runs already did (all runs exchangeable):
  * C(asSlow + current, current) / C(reference + current, current). A rank test that assumes
- * nothing about how the runs spread; with `asSlow` 0 it is {@link allFasterChance} the other way.
+ * nothing about how the runs spread; {@link allFasterChance} is its mirror with `asSlow` 0.
  */
 export function asSlowChance(reference: number, asSlow: number, current: number): number {
   let chance = 1;
@@ -331,8 +335,8 @@ const machineRule: DecisionRule = (context) => {
  */
 const contentionRule: DecisionRule = (context) => {
   if (context.metricType !== 'duration') return undefined;
-  const now = medianOrNull(context.current.map((run) => run.conditions.preemptedShare));
-  const before = medianOrNull(context.reference.map((run) => run.conditions.preemptedShare)) ?? 0;
+  const now = medianOrNull(conditionReadings(context.current, (conditions) => conditions.preemptedShare));
+  const before = medianOrNull(conditionReadings(context.reference, (conditions) => conditions.preemptedShare)) ?? 0;
   const cpuTime = conditionFactor(context, (conditions) => conditions.cpuTimePerCall);
   if (now === null || cpuTime === null) return undefined;
   if (now < PREEMPTED_SHARE_GUARD || now < before + 0.1 || cpuTime >= context.thresholds.warning) return undefined;

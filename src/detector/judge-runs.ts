@@ -1,6 +1,6 @@
 import { quantileSorted } from 'simple-statistics';
 import { type GroupSpread, medianOf } from '../stats';
-import { allFasterChance, conditionFactor, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
+import { allFasterChance, conditionFactor, conditionReadings, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
@@ -81,14 +81,9 @@ const LOOP_WANDER_MIN_RUNS = 5;
 function loopSlowdown(context: RuleContext, pick: (conditions: RunConditions) => number | null): { factor: number; standsOut: boolean } | null {
   const factor = conditionFactor(context, pick);
   if (factor === null) return null;
-  const readings = (runs: readonly ConditionedRun[]): number[] =>
-    runs.flatMap((run) => {
-      const value = pick(run.conditions);
-      return value !== null && Number.isFinite(value) && value > 0 ? [value] : [];
-    });
-  const before = readings(context.reference).sort((a, b) => a - b);
+  const before = conditionReadings(context.reference, pick).sort((a, b) => a - b);
   if (before.length < LOOP_WANDER_MIN_RUNS) return { factor, standsOut: true };
-  return { factor, standsOut: medianOf(readings(context.current)) > quantileSorted(before, LOOP_STANDS_OUT_QUANTILE) };
+  return { factor, standsOut: medianOf(conditionReadings(context.current, pick)) > quantileSorted(before, LOOP_STANDS_OUT_QUANTILE) };
 }
 
 /**
