@@ -11,18 +11,23 @@ const require = createRequire(import.meta.url);
 const { PerformanceRegressionTester } = require('../dist/index.js');
 const { SqliteStore, measureFunction, readRoundRole } = require('../dist/internals.js');
 
-const [name, dbPath, mode, extraNsText, stateFile] = process.argv.slice(2);
-const extraNs = BigInt(Math.round(Number(extraNsText)));
+const [name, dbPath, mode, factorText, stateFile] = process.argv.slice(2);
+// Planted share of each call's own time, in thousandths.
+const extraPerMille = BigInt(Math.round((Number(factorText) - 1) * 1000));
 const work = WORKLOADS[name].fn;
 const hrtime = process.hrtime.bigint;
 
-// A planted slowdown: extra busy time per call, a fixed share of the baseline's median, so the
-// code's shape and the JIT's view of it stay the same.
+// A planted slowdown: after each call, busy time of a fixed share of that call's own time, so
+// the code's shape and the JIT's view of it stay the same and the slowdown scales with the
+// speed the code runs at in this process and moment, as more work in the code would: a
+// neighbour that stretches the call stretches the planted time too.
 const fn =
-  extraNs > 0n
+  extraPerMille > 0n
     ? () => {
+        const start = hrtime();
         const result = work();
-        const until = hrtime() + extraNs;
+        const end = hrtime();
+        const until = end + ((end - start) * extraPerMille) / 1000n;
         while (hrtime() < until) {
           // busy
         }

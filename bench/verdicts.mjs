@@ -31,19 +31,19 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfguard-verdicts-'));
 let trialCount = 0;
 
 // A pull request's run: judged against the store as it stands, written to a copy thrown away.
-function prTrial(name, db, extraNs, stateFile) {
+function prTrial(name, db, factor, stateFile) {
   const copy = `${db.slice(0, -3)}-pr.db`;
   for (const suffix of ['', '-wal']) if (fs.existsSync(db + suffix)) fs.copyFileSync(db + suffix, copy + suffix);
   try {
-    return trial(name, copy, 'judge', extraNs, stateFile);
+    return trial(name, copy, 'judge', factor, stateFile);
   } finally {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(copy + suffix, { force: true });
   }
 }
 
-function trial(name, db, mode, extraNs, stateFile) {
+function trial(name, db, mode, factor, stateFile) {
   const env = { ...process.env, GITHUB_SHA: `trial-${++trialCount}`, PERFGUARD_RUN_ID: '', UPDATE_PERFORMANCE_BASELINE: mode === 'found' ? 'true' : 'false' };
-  const output = execFileSync(process.execPath, ['--expose-gc', path.join(here, '_verdict-trial.mjs'), name, db, mode, String(extraNs), stateFile], {
+  const output = execFileSync(process.execPath, ['--expose-gc', path.join(here, '_verdict-trial.mjs'), name, db, mode, String(factor), stateFile], {
     encoding: 'utf8',
     env,
     maxBuffer: 64 * 1024 * 1024,
@@ -82,12 +82,11 @@ for (const condition of CONDITIONS) {
     const foundingNoise = startNoise();
     let founding;
     try {
-      founding = trial(name, db, 'found', 0, stateFile);
+      founding = trial(name, db, 'found', 1, stateFile);
     } finally {
       stopNoise(foundingNoise);
     }
     const state = { samples: founding.samples, baselineProbeNs: founding.machineProbeNs, recentCentres: [] };
-    const baselineMedianNs = founding.firstMedianNs;
     const baselineMeanNs = founding.firstMeanNs;
     const neighbours = condition === 'noisy' ? startNoise() : [];
     const schedule = [
@@ -102,9 +101,8 @@ for (const condition of CONDITIONS) {
     try {
       for (const [index, step] of schedule.entries()) {
         fs.writeFileSync(stateFile, JSON.stringify(state));
-        const extraNs = (step.factor - 1) * baselineMedianNs;
         const pullRequest = step.phase === 'trial' && step.factor > 1;
-        const outcome = pullRequest ? prTrial(name, db, extraNs, stateFile) : trial(name, db, 'judge', extraNs, stateFile);
+        const outcome = pullRequest ? prTrial(name, db, step.factor, stateFile) : trial(name, db, 'judge', step.factor, stateFile);
         results.push({ condition, name, ...step, ...outcome, naive: outcome.firstMeanNs / baselineMeanNs });
         // The previous rule learnt the spread of runs it accepted (on main, not from pull requests).
         if (!pullRequest && outcome.previous !== 'warning' && outcome.previous !== 'critical') state.recentCentres = [...state.recentCentres, outcome.firstMedianNs].slice(-10);
