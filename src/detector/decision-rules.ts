@@ -34,6 +34,11 @@ export interface RuleContext {
   delta: number;
   /** Runs the verdict will rest on once confirmed, when screening a first run for fresh-process rounds. */
   plannedRuns?: number | undefined;
+  /**
+   * The slowdown of this benchmark that the machine's (fields.machineFactor) explains, by how far
+   * its unchanged runs moved with that reference loop (sensitivity 0 to 1); null when unknown.
+   */
+  machineExplains?: { factor: number; sensitivity: number } | null | undefined;
 }
 
 /** A rule decides the verdict, or passes (undefined) to the next rule. */
@@ -247,6 +252,14 @@ const historyRule: DecisionRule = (context) => {
   );
 };
 
+/** Each reference run's distance from the speed (group) it matches, on the comparison scale, in the reference's order. */
+function referenceDeltas(ref: Reference, scale: MetricScale): number[] {
+  return ref.runs.map((run) => {
+    const x = scale.toScale(run.value);
+    return x - matchGroup(x, ref.groups, ref.spread, scale.spreadFloor).x;
+  });
+}
+
 /**
  * The chance that `current` runs of unchanged code all come out at least as slow as the
  * fastest of them when `asSlow` of `reference` runs already did (all runs exchangeable):
@@ -285,14 +298,10 @@ const evidenceRule: DecisionRule = (context) => {
     );
   }
   // Each run's distance from the speed it matches, so a run of a fast speed is ranked against its own speed's runs.
-  const { ref, scale } = context;
-  const referenceDeltas = ref.runs.map((run) => {
-    const x = scale.toScale(run.value);
-    return x - matchGroup(x, ref.groups, ref.spread, scale.spreadFloor).x;
-  });
+  const deltas = referenceDeltas(context.ref, context.scale);
   const fastestCurrent = Math.min(...context.comparison.deltas);
-  const n = referenceDeltas.length;
-  const asSlow = referenceDeltas.filter((delta) => delta >= fastestCurrent).length;
+  const n = deltas.length;
+  const asSlow = deltas.filter((delta) => delta >= fastestCurrent).length;
   // Screening a first run: could the runs after the rounds reach it, were they all as slow?
   const runs = Math.max(context.plannedRuns ?? 0, context.current.length);
   const chance = asSlowChance(n, asSlow, runs);
@@ -317,15 +326,24 @@ function fasterMachineOf(context: RuleContext): number | null {
   return fastest !== null && fastest <= 1 / MACHINE_SLOWDOWN_GUARD ? fastest : null;
 }
 
-/** The machine's own slowdown, by the integer reference loop timed in every run, explains it. */
+/**
+ * The machine's own slowdown, by perfguard's reference loops timed in every run, explains it:
+ * the part of the loop's slowdown this benchmark takes on (by how far its unchanged runs moved
+ * with that loop) is at least {@link MACHINE_SLOWDOWN_GUARD} and leaves less than the warning
+ * threshold.
+ */
 const machineRule: DecisionRule = (context) => {
   const machine = context.fields.machineFactor;
-  if (machine === null || machine < MACHINE_SLOWDOWN_GUARD) return undefined;
-  if (context.fields.regressionFactor / machine >= context.thresholds.warning) return undefined;
+  if (machine === null) return undefined;
+  const explains = context.machineExplains ?? { factor: machine, sensitivity: 1 };
+  if (explains.factor < MACHINE_SLOWDOWN_GUARD) return undefined;
+  const left = context.fields.regressionFactor / explains.factor;
+  if (left >= context.thresholds.warning) return undefined;
+  const part = explains.sensitivity < 1 ? `, of which this benchmark's unchanged runs took on ${shown(explains.factor)}` : '';
   return withheld(
     context,
     'machine',
-    `${shown(context.fields.regressionFactor)}, but the machine itself ran ${machine.toFixed(2)}x slower than for the reference runs (perfguard's core or cache reference loop; ${(context.fields.regressionFactor / machine).toFixed(2)}x after allowing for it): rerun when the machine is quieter`,
+    `${shown(context.fields.regressionFactor)}, but the machine itself ran ${machine.toFixed(2)}x slower than for the reference runs (perfguard's core or cache reference loop${part}; ${left.toFixed(2)}x after allowing for it): rerun when the machine is quieter`,
   );
 };
 

@@ -1,5 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
-import { type GroupSpread, medianOf } from '../stats';
+import { type GroupSpread, medianOf, studentTQuantile } from '../stats';
 import { allFasterChance, conditionFactor, conditionReadings, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
@@ -68,40 +68,94 @@ function centres(scale: MetricScale, comparison: RunComparison, current: readonl
 export const LOOP_STANDS_OUT_QUANTILE = 0.9;
 /** Fewest reference runs whose reference-loop readings show its wander; below, a reading stands. @default 5 */
 const LOOP_WANDER_MIN_RUNS = 5;
+/** One-sided level of the upper bound on how much of a reference loop's slowdown a benchmark takes on. @default 0.95 */
+export const SENSITIVITY_LEVEL = 0.95;
 
-/**
- * How much slower one reference loop ran than for the reference runs (current over reference
- * median), and whether that stands out of the loop's own wander: the current runs' median
- * reading is above {@link LOOP_STANDS_OUT_QUANTILE} of the reference runs' readings. The cache
- * loop wanders with each process's memory layout, in clusters: on this quiet 2-core machine,
- * from one process to the next of unchanged code, 17.7, 18.2, 18.6, 19.2, 25.9, 26.1 and
- * 72.7 µs, so a reading 1.15x above its median says nothing about the machine. With too few
- * reference runs to know the wander, the reading stands.
- */
-function loopSlowdown(context: RuleContext, pick: (conditions: RunConditions) => number | null): { factor: number; standsOut: boolean } | null {
-  const factor = conditionFactor(context, pick);
-  if (factor === null) return null;
-  const before = conditionReadings(context.reference, pick).sort((a, b) => a - b);
-  if (before.length < LOOP_WANDER_MIN_RUNS) return { factor, standsOut: true };
-  return { factor, standsOut: medianOf(conditionReadings(context.current, pick)) > quantileSorted(before, LOOP_STANDS_OUT_QUANTILE) };
+/** A reference loop's slowdown and how much of it the benchmark takes on. */
+interface LoopSlowdown {
+  /** Current over reference median reading. */
+  factor: number;
+  /** Whether the current reading is above {@link LOOP_STANDS_OUT_QUANTILE} of the reference runs' readings. */
+  standsOut: boolean;
+  /** How far the benchmark moves with the loop, 0 to 1 ({@link sensitivityTo}). */
+  sensitivity: number;
+  /** The slowdown the loop explains for this benchmark: factor ^ sensitivity. */
+  explains: number;
 }
 
 /**
- * How much slower the machine ran than for the reference runs: the slower of perfguard's two
- * reference loops, the core's and the caches', among those whose slowdown stands out of their
- * own wander ({@link loopSlowdown}); when neither does, the lesser reading. A neighbour on the
- * other hyperthread of a core, or one thrashing the shared caches, slows code that sorts,
- * allocates or walks large data (its CPU time per call grows too, so the contention rule
- * cannot tell) and shows in the cache loop while the core loop barely moves. Read without the
- * wander, the cache loop excused 13 of 30 planted slowdowns of a steady arithmetic loop on a
- * quiet machine (bench/results-verdicts-trials.md); a cache loop that drifts up for a whole
- * session, past its recorded wander, still does (15 of 30: bench/results-verdicts.md).
+ * How far this benchmark's unchanged runs moved with a reference loop: the slope of their log
+ * values on the loop's log readings in the same runs, at
+ * its upper bound (one-sided {@link SENSITIVITY_LEVEL}), clamped to 0–1. 1, all of the loop's
+ * slowdown, when the runs cannot tell: too few of them, or a loop that barely wandered. A
+ * neighbour that slows the loop slows code that does the same kind of work (slope near 1);
+ * the cache loop also wanders with each process's memory layout, which arithmetic code does
+ * not feel (slope near 0): on a quiet machine its readings went from 18 to 186 µs between
+ * processes while a steady arithmetic loop moved ±0.2 %, and read as a slower machine they
+ * excused 15 of 30 planted slowdowns of that loop (bench/results-verdicts.md at 5628fa9).
  */
-function machineFactorOf(context: RuleContext): number | null {
+function sensitivityTo(context: RuleContext, pick: (conditions: RunConditions) => number | null): number {
+  if (!context.scale.isLog) return 1;
+  // Each run's own value, not its distance from the speed it matches: runs slowed by a
+  // neighbour can form a "speed" of their own, and the loop's readings tell which runs those were.
+  const pairs = context.reference.flatMap((run) => {
+    const reading = pick(run.conditions);
+    return reading !== null && Number.isFinite(reading) && reading > 0 ? [{ x: Math.log(reading), y: context.scale.toScale(run.value) }] : [];
+  });
+  const n = pairs.length;
+  if (n < LOOP_WANDER_MIN_RUNS) return 1;
+  const meanX = pairs.reduce((sum, pair) => sum + pair.x, 0) / n;
+  const meanY = pairs.reduce((sum, pair) => sum + pair.y, 0) / n;
+  const sxx = pairs.reduce((sum, pair) => sum + (pair.x - meanX) ** 2, 0);
+  if (!(sxx > 0)) return 1;
+  const slope = pairs.reduce((sum, pair) => sum + (pair.x - meanX) * (pair.y - meanY), 0) / sxx;
+  const residual = pairs.reduce((sum, pair) => sum + (pair.y - meanY - slope * (pair.x - meanX)) ** 2, 0) / (n - 2);
+  const s = Math.max(Math.sqrt(residual), context.scale.spreadFloor);
+  const upper = slope + (studentTQuantile(SENSITIVITY_LEVEL, n - 2) * s) / Math.sqrt(sxx);
+  return Math.min(1, Math.max(0, upper));
+}
+
+/**
+ * How much slower one reference loop ran than for the reference runs (current over reference
+ * median), whether that stands out of the loop's own wander (the current runs' median reading
+ * is above {@link LOOP_STANDS_OUT_QUANTILE} of the reference runs' readings), and how much of
+ * it this benchmark takes on ({@link sensitivityTo}). The cache loop wanders with each
+ * process's memory layout, in clusters: on this quiet 2-core machine, from one process to the
+ * next of unchanged code, 17.7, 18.2, 18.6, 19.2, 25.9, 26.1 and 72.7 µs, so a reading 1.15x
+ * above its median says nothing about the machine. With too few reference runs to know the
+ * wander, the reading stands.
+ */
+function loopSlowdown(context: RuleContext, pick: (conditions: RunConditions) => number | null): LoopSlowdown | null {
+  const factor = conditionFactor(context, pick);
+  if (factor === null) return null;
+  const sensitivity = sensitivityTo(context, pick);
+  const explains = factor ** sensitivity;
+  const before = conditionReadings(context.reference, pick).sort((a, b) => a - b);
+  if (before.length < LOOP_WANDER_MIN_RUNS) return { factor, standsOut: true, sensitivity, explains };
+  const standsOut = medianOf(conditionReadings(context.current, pick)) > quantileSorted(before, LOOP_STANDS_OUT_QUANTILE);
+  return { factor, standsOut, sensitivity, explains };
+}
+
+/**
+ * How much slower the machine ran than for the reference runs, by perfguard's two reference
+ * loops, the core's and the caches': the loop that explains the most of this benchmark's time
+ * among those whose slowdown stands out of their own wander ({@link loopSlowdown}); when
+ * neither does, the one that explains the least. A neighbour on the other hyperthread of a
+ * core, or one thrashing the shared caches, slows code that sorts, allocates or walks large
+ * data (its CPU time per call grows too, so the contention rule cannot tell) and shows in the
+ * cache loop while the core loop barely moves. Read without the wander, the cache loop excused
+ * 13 of 30 planted slowdowns of a steady arithmetic loop on a quiet machine
+ * (bench/results-verdicts-trials.md); a cache loop that drifts up for a whole session, past its
+ * recorded wander, still did (15 of 30, bench/results-verdicts.md at 5628fa9) until a loop
+ * explained only as much as the benchmark's unchanged runs had moved with it.
+ */
+function machineSlowdownOf(context: RuleContext): LoopSlowdown | null {
   const loops = [loopSlowdown(context, (conditions) => conditions.machineProbeNs), loopSlowdown(context, (conditions) => conditions.memoryProbeNs)].flatMap((loop) => (loop === null ? [] : [loop]));
-  if (loops.length === 0) return null;
-  const standing = loops.filter((loop) => loop.standsOut).map((loop) => loop.factor);
-  return standing.length > 0 ? Math.max(...standing) : Math.min(...loops.map((loop) => loop.factor));
+  const standing = loops.filter((loop) => loop.standsOut);
+  const pool = standing.length > 0 ? standing : loops;
+  const pickBy = standing.length > 0 ? Math.max : Math.min;
+  const chosen = pickBy(...pool.map((loop) => loop.explains));
+  return pool.find((loop) => loop.explains === chosen) ?? null;
 }
 
 /**
@@ -141,7 +195,11 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
   // Wall time and CPU time per call both run on the machine's cores and caches: a neighbour
   // that slows perfguard's reference loops slows both (the example suite's JSON runs read a
   // critical CPU time per call while their wall time was rightly excused by the machine).
-  if (isMachineTime(input.metricType)) context.fields.machineFactor = machineFactorOf(context);
+  if (isMachineTime(input.metricType)) {
+    const machine = machineSlowdownOf(context);
+    context.fields.machineFactor = machine?.factor ?? null;
+    context.machineExplains = machine === null ? null : { factor: machine.explains, sensitivity: machine.sensitivity };
+  }
   return {
     verdict: decide(context),
     reference: ref,

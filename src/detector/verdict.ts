@@ -43,7 +43,7 @@ export interface JudgedFields extends VerdictBase {
   factorInterval: Interval | null;
   /** Probability (0 to 1) that the current runs are slower than runs of unchanged code; null with too little history. */
   confidence: number | null;
-  /** How much slower the machine ran than for the reference runs: the slower of perfguard's core and cache reference loops, current over reference (duration only), or null. */
+  /** How much slower the machine ran than for the reference runs, current over reference, by whichever of perfguard's core and cache reference loops explains the most of this benchmark's time (wall and CPU time only), or null. */
   machineFactor: number | null;
   runs: RunCounts;
 }

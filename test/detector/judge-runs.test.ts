@@ -217,9 +217,41 @@ describe('judgeRuns on planted run centres', () => {
     const { verdict } = judge(reference, current);
     expect(verdict.status).toBe('warning');
     expect(verdict.machineFactor).toBeCloseTo(42100 / 42000, 3);
-    // Far beyond its wander, the cache loop still excuses the slowdown.
-    const thrashed = current.map((r) => ({ ...r, conditions: { ...r.conditions, memoryProbeNs: 90000 } }));
-    expect(judge(reference, thrashed).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+  });
+
+  // The cache loop's wander between processes, in µs, and runs of code that feels it: the
+  // time per call grows with the square root of the loop's reading, plus ±4 % of its own.
+  const cacheWander = [18, 25, 19, 72, 26, 18, 28, 19, 22, 18, 25, 31, 18, 19, 24, 18, 27, 20, 18, 45, 19, 23, 18];
+  const withCacheWander = (feels: number, seed: number): ConditionedRun[] => {
+    const random = createSeededRandom(seed);
+    return cacheWander.map((reading, i) =>
+      run(0.001 * (reading / 20) ** feels * (1 + 0.04 * (random() - 0.5)), { isFounding: i < 3, conditions: { machineProbeNs: 42000, memoryProbeNs: reading * 1000 } }),
+    );
+  };
+  const atCacheReading = (centre: number, reading: number): ConditionedRun[] => [0, 1, 2].map((i) => run(centre * (1 + i / 100), { conditions: { machineProbeNs: 42100, memoryProbeNs: reading * 1000 } }));
+
+  it('lets a cache loop far beyond its wander excuse code whose unchanged runs moved with it', () => {
+    const reference = withCacheWander(0.5, 41);
+    // At 90 µs the loop predicts (90 / 20) ^ 0.5 = 2.1x for this code: 1.45x is explained.
+    const thrashed = judge(reference, atCacheReading(0.00145, 90)).verdict;
+    expect(thrashed).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+    expect(thrashed.machineFactor).toBeGreaterThan(4);
+    expect(thrashed.reason).toMatch(/of which this benchmark's unchanged runs took on \d\.\d\dx/);
+  });
+
+  it("does not let a cache loop excuse code whose unchanged runs never moved with it, however far it strays", () => {
+    // A steady arithmetic loop: ±0.2 % between processes while the cache loop wandered 18–72 µs.
+    const reference = withCacheWander(0, 42).map((r, i) => ({ ...r, value: 0.001 * (1 + 0.002 * Math.sin(i)) }));
+    const verdict = judge(reference, atCacheReading(0.0013, 98)).verdict;
+    expect(verdict).toMatchObject({ status: 'warning' });
+    expect(verdict.machineFactor).toBeGreaterThan(4);
+    // A slower core loop still excuses it: that is the machine, and this code did move with it.
+    const moved = reference.map((r, i) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 42000 * (1 + 0.1 * (i % 3)) } }));
+    const withCore = moved.map((r, i) => ({ ...r, value: r.value * (1 + 0.1 * (i % 3)) }));
+    const slowCore = atCacheReading(0.00165, 98).map((r) => ({ ...r, conditions: { ...r.conditions, machineProbeNs: 42000 * 1.6 } }));
+    const excused = judge(withCore, slowCore).verdict;
+    expect(excused).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+    expect(excused.machineFactor).toBeCloseTo(1.6 / 1.1, 2);
   });
 
   it('withholds a wall-time slowdown that preemption explains, but not code whose CPU time grew', () => {
