@@ -12,7 +12,8 @@
 // Every trial is a separate Node process measuring through the public `benchmark`, with its
 // fresh-process rounds. Side by side: the new rule, the previous rule (samples of one process,
 // Mann–Whitney, three guards, a same-process re-measurement) and the naive ratio of means.
-// BENCH_TRIALS, BENCH_HISTORY, BENCH_ONLY=alloc,json and BENCH_CONDITIONS=quiet pick less.
+// BENCH_TRIALS, BENCH_HISTORY, BENCH_ONLY=alloc,json and BENCH_CONDITIONS=quiet pick less;
+// BENCH_KEEP=1 keeps the stores.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -179,4 +180,6 @@ const all = results.filter((r) => r.kind === 'A/A');
 console.log('');
 console.log(`All conditions: unchanged runs falsely alarmed ${all.filter((r) => flagged(r.duration)).length} of ${all.length} (new rule), ${all.filter((r) => flagged(r.previous)).length} of ${all.length} (previous rule); ${((Date.now() - started) / 60000).toFixed(0)} min`);
 fs.writeFileSync(path.join(here, 'results-verdicts.json'), JSON.stringify(results));
-fs.rmSync(dir, { recursive: true, force: true });
+// BENCH_KEEP=1 keeps the stores, to replay their runs through another build of the rule.
+if (process.env.BENCH_KEEP === '1') console.error(`stores kept in ${dir}`);
+else fs.rmSync(dir, { recursive: true, force: true });
