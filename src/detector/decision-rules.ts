@@ -34,6 +34,8 @@ export interface RuleContext {
   delta: number;
   /** Runs the verdict will rest on once confirmed, when screening a first run for fresh-process rounds. */
   plannedRuns?: number | undefined;
+  /** The reference was measured beside the current runs (`perfguard compare`): a young one is not held to ranks. */
+  measuredBeside?: boolean | undefined;
   /**
    * The slowdown of this benchmark that the machine's (fields.machineFactor) explains, by how far
    * its unchanged runs moved with that reference loop (sensitivity 0 to 1); null when unknown.
@@ -279,9 +281,38 @@ export function asSlowChance(reference: number, asSlow: number, current: number)
 export const AS_SLOW_CHANCE = 0.01;
 
 /**
+ * Fewest reference runs against which three runs (the default rounds) can prove a slowdown by
+ * ranks alone: seven, since 1 / C(7 + 3, 3) is 0.8 %. Against fewer, a baseline is young: its
+ * runs were mostly taken in one sitting and have not shown every speed the code settles at.
+ * @default 7
+ */
+export const YOUNG_REFERENCE_RUNS = 7;
+/** Most runs a verdict is planned to rest on so that a young baseline can prove a slowdown by ranks. @default 7 */
+export const MAX_RUNS_TO_PROVE = 7;
+
+/**
+ * Runs a flagged verdict should rest on: `rounds`, or while the baseline is young
+ * ({@link YOUNG_REFERENCE_RUNS}) as many as ranks need to prove a slowdown against its
+ * `referenceRuns` runs (every run slower than all of them, {@link allFasterChance}'s mirror, at
+ * most {@link AS_SLOW_CHANCE}), up to {@link MAX_RUNS_TO_PROVE}: seven against three founding
+ * runs, five against four, four against five or six.
+ */
+export function runsToProve(referenceRuns: number, rounds: number): number {
+  if (referenceRuns >= YOUNG_REFERENCE_RUNS) return rounds;
+  let runs = rounds;
+  while (runs < MAX_RUNS_TO_PROVE && asSlowChance(referenceRuns, 0, runs) > AS_SLOW_CHANCE) runs++;
+  return runs;
+}
+
+/**
  * Evidence: the current runs must lie outside what runs of unchanged code do. By Student's t
  * on log centres at `confidence`; and, when some reference runs were as slow as the fastest
- * current run, by ranks too ({@link asSlowChance} at most {@link AS_SLOW_CHANCE}). Code that
+ * current run, or the baseline is young ({@link YOUNG_REFERENCE_RUNS}), by ranks too
+ * ({@link asSlowChance} at most {@link AS_SLOW_CHANCE}). A young baseline's few runs, taken back
+ * to back, can miss a speed the code settles at in some processes: the example suite failed
+ * unchanged reruns on order_totals_1k at 1.68x against 4 reference runs (1 / C(7, 3) = 2.9 %)
+ * and on sort_10k_strings at 1.43x against 6 (1 / C(9, 3) = 1.2 %), each three runs slower
+ * than all of them, which a t test on a tight spread called certain. Code that
  * visits a slow speed in some processes, too seldom or too unevenly to be separated, leaves a
  * few slow runs in the reference and a robust spread that ignores them: the t test then calls
  * runs of that speed certain (the example suite's order_totals_1k, 6 of 13 unchanged runs at
@@ -305,7 +336,16 @@ const evidenceRule: DecisionRule = (context) => {
   // Screening a first run: could the runs after the rounds reach it, were they all as slow?
   const runs = Math.max(context.plannedRuns ?? 0, context.current.length);
   const chance = asSlowChance(n, asSlow, runs);
-  if (asSlow === 0 || chance <= AS_SLOW_CHANCE) return undefined;
+  if (chance <= AS_SLOW_CHANCE) return undefined;
+  if (asSlow === 0) {
+    // Slower than every run of unchanged code: enough against an established baseline, not a young one.
+    if (n >= YOUNG_REFERENCE_RUNS || !isMachineTime(context.metricType) || context.measuredBeside === true) return undefined;
+    return withheld(
+      context,
+      'history',
+      `${shown(context.fields.regressionFactor)} and slower than all ${n} runs of unchanged code, but the baseline is young (fewer than ${YOUNG_REFERENCE_RUNS} runs, mostly taken in one sitting, may not have shown every speed the code settles at), and ${runs} runs of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)}): more runs of this code (fresh-process rounds), more runs on main, or a baseline founded on more runs (UPDATE_PERFORMANCE_BASELINE=true perfguard test --rounds ${YOUNG_REFERENCE_RUNS}) settle it`,
+    );
+  }
   return withheld(
     context,
     'evidence',

@@ -1,4 +1,4 @@
-export { allFasterChance, AS_SLOW_CHANCE, asSlowChance, DECISION_RULES, MACHINE_SLOWDOWN_GUARD, PREEMPTED_SHARE_GUARD } from './decision-rules';
+export { allFasterChance, AS_SLOW_CHANCE, asSlowChance, DECISION_RULES, MACHINE_SLOWDOWN_GUARD, MAX_RUNS_TO_PROVE, PREEMPTED_SHARE_GUARD, runsToProve, YOUNG_REFERENCE_RUNS } from './decision-rules';
 export type { RuleContext } from './decision-rules';
 export { judgeRuns, screeningThresholds, shouldConfirm } from './judge-runs';
 export type { JudgeRunsInput, RunJudgement } from './judge-runs';
@@ -32,5 +32,5 @@ export type {
   Severity,
   VerdictStatus,
 } from './verdict';
-export { BUSY_MEMORY_NOTE, judgeProcesses, LITTLE_HISTORY_RUNS, needsRounds } from './judge-processes';
+export { BUSY_MEMORY_NOTE, judgeProcesses, LITTLE_HISTORY_RUNS, needsRounds, plannedRuns } from './judge-processes';
 export type { JudgeSettings, ProcessJudgement, ReferenceRuns } from './judge-processes';

@@ -2,6 +2,7 @@ import { medianAbsoluteDeviation } from 'simple-statistics';
 import { formatMetric } from '../_format';
 import { type GroupSpread, medianOf } from '../stats';
 import type { BaselineEpoch, BaselineInfo, MeasuringMode, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
+import { runsToProve } from './decision-rules';
 import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
 import type { Reference } from './reference';
 import type { ConditionedRun } from './run-point';
@@ -26,6 +27,8 @@ export interface JudgeSettings {
   mode?: MeasuringMode;
   /** Instructions mode: the spread between the current process's counted rounds. */
   withinRunSpread?: GroupSpread;
+  /** The reference was measured beside the current runs (`perfguard compare`), not over time as a baseline: a young one is not held to ranks. */
+  measuredBeside?: boolean;
 }
 
 /** Verdicts for every metric with what they rest on. */
@@ -95,6 +98,7 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
     confidence: settings.confidence,
     rounds: settings.rounds - 1,
     withinRunSpread: metric === 'instructions' ? settings.withinRunSpread : undefined,
+    measuredBeside: settings.measuredBeside,
   });
 }
 
@@ -103,6 +107,7 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
  * the screening bar. Nothing is measured again otherwise.
  */
 export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, settings: JudgeSettings): boolean {
+  const rounds = plannedRuns(baseline, settings) - 1;
   return metricsOf(settings.mode ?? 'time').some((metric) => {
     const current = runsOf([first], VALUE_OF[metric]);
     if (current.length === 0) return false;
@@ -112,9 +117,19 @@ export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, sett
       current,
       thresholds: thresholdsFor(metric, settings.thresholds),
       confidence: settings.confidence,
-      rounds: settings.rounds - 1,
+      rounds,
     });
   });
+}
+
+/**
+ * Runs a flagged verdict is planned to rest on: the settings' rounds, or more against a young
+ * baseline in time mode, as many as ranks need ({@link runsToProve}). Exact counts rest on
+ * the spread of their own counted rounds.
+ */
+export function plannedRuns(baseline: ReferenceRuns, settings: JudgeSettings): number {
+  if ((settings.mode ?? 'time') !== 'time' || settings.rounds <= 1) return settings.rounds;
+  return runsToProve(baseline.processes.length, settings.rounds);
 }
 
 function spreadPercent(spread: number): string {

@@ -24,6 +24,8 @@ export interface JudgeRunsInput {
   withinRunSpread?: GroupSpread | undefined;
   /** Runs the verdict will rest on once confirmed in fresh processes, when screening a first run; else the current runs. */
   plannedRuns?: number | undefined;
+  /** The reference was measured beside the current runs (`perfguard compare`), not over time: a young one is not held to ranks. */
+  measuredBeside?: boolean | undefined;
 }
 
 /** A verdict with what it rests on. */

@@ -1,6 +1,7 @@
 import { assertKnownOptions, expectOneOf, expectPositiveNumber } from '../_options';
 import { ConfigError } from '../errors';
 import { failingRegressions, formatRegressionMessage } from '../report';
+import { MAX_RUNS_TO_PROVE } from '../detector';
 import { BENCHMARK_OPTION_NAMES, type BenchmarkOptions, DEFAULT_ROUNDS, describeCaller, getDefaultTester } from '../runner';
 import { DEFAULT_TIME_MS, DEFAULT_WARMUP_TIME_MS } from '../tracker';
 
@@ -28,7 +29,9 @@ const ROUND_STARTUP_MS = 30_000;
  * measuring process and its fresh-process rounds), with room to spare.
  */
 function defaultTimeoutMs(options: BenchmarkOptions): number {
-  const rounds = options.retry === false ? 1 : (options.rounds ?? Math.max(DEFAULT_ROUNDS, Number(process.env['PERFGUARD_ROUNDS']) || 0));
+  const configured = options.rounds ?? Math.max(DEFAULT_ROUNDS, Number(process.env['PERFGUARD_ROUNDS']) || 0);
+  // A young baseline may ask for more runs to prove a slowdown (runsToProve).
+  const rounds = options.retry === false ? 1 : configured > 1 ? Math.max(configured, MAX_RUNS_TO_PROVE) : configured;
   if (options.iterations !== undefined) return 300_000 * rounds;
   const budget = (options.warmupTime ?? DEFAULT_WARMUP_TIME_MS) + (options.time ?? DEFAULT_TIME_MS);
   return budget * rounds * 4 + ROUND_STARTUP_MS * rounds;

@@ -8,7 +8,7 @@ import type { ResolvedBenchmarkOptions } from './benchmark-options';
 import { buildReport, toStoredSamples } from './build-report';
 import type { CurrentRun, EnvironmentMismatchMode } from './current-run';
 import type { RoundRunner } from './fresh-process-rounds';
-import { judgeProcesses, type JudgeSettings, needsRounds, type ProcessJudgement, type ReferenceRuns } from '../detector';
+import { judgeProcesses, type JudgeSettings, needsRounds, plannedRuns, type ProcessJudgement, type ReferenceRuns } from '../detector';
 import type { ProfileRequest } from './profile-step';
 import { profileStep } from './profile-step';
 import { processFiguresOf } from './round-protocol';
@@ -62,7 +62,7 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
   const baseline = request.updateReason === undefined ? await run.findBaseline(request.name, environmentKey, request.mode, request.environmentMismatch) : undefined;
   // No baseline of this environment's own (none at all, or only another environment's): this run founds one.
   const foundsHere = request.updateReason === undefined && request.options.saveFirstBaseline && (baseline === undefined || baseline.epoch.environmentKey !== environmentKey);
-  const evidence = await confirmStep(first, baseline, foundsHere || request.updateReason !== undefined, request);
+  const evidence = await confirmStep(first, baseline, foundsHere || request.updateReason !== undefined, environmentKey, request);
   const judgement = judgeProcesses(evidence.processes, baseline, environmentKey, request.settings);
   const notes = [...judgement.notes, ...mismatchNotes(baseline, environmentKey), ...evidence.notes];
   const report = buildReport(measurement, {
@@ -98,9 +98,11 @@ export async function runPipeline(measurement: Measurement, request: PipelineReq
  * The fresh-process rounds: for a new baseline always, for a judgement only when the first
  * run clears the screening bar. Unflagged benchmarks cost nothing here.
  */
-async function confirmStep(first: ProcessFigures, baseline: ReferenceRuns | undefined, isFounding: boolean, request: PipelineRequest): Promise<Evidence> {
-  const extra = request.settings.rounds - 1;
-  const isFlagged = !isFounding && baseline !== undefined && needsRounds(first, baseline, request.settings);
+async function confirmStep(first: ProcessFigures, baseline: ReferenceRuns | undefined, isFounding: boolean, environmentKey: string, request: PipelineRequest): Promise<Evidence> {
+  // Founding while judged against another environment's baseline is flagged the same way.
+  const isFlagged = baseline !== undefined && (!isFounding || baseline.epoch.environmentKey !== environmentKey) && needsRounds(first, baseline, request.settings);
+  // A young baseline needs more runs to prove a slowdown by ranks; a founding alone rests on the rounds.
+  const extra = (isFlagged ? Math.max(request.settings.rounds, plannedRuns(baseline, request.settings)) : request.settings.rounds) - 1;
   if (extra <= 0 || (!isFounding && !isFlagged)) return { processes: [first], notes: [] };
   if (request.rounds === undefined) {
     return {

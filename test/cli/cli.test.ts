@@ -28,7 +28,7 @@ describe('perfguard report', () => {
   it('prints the latest run as a table and exits 1 on a critical regression', async () => {
     const outcome = await runCli(['report', '--db', db], tmp);
     expect(outcome.code).toBe(1);
-    expect(outcome.stdout).toMatch(/slow_path\s+8\.\d\d ms \(3 runs\)\s+[45]\.\d\d ms ± [\d.]+ µs \(3 runs\)\s+1\.[67]\dx \[[\d.]+, [\d.]+\]\s+1\.\d\dx\s+critical/);
+    expect(outcome.stdout).toMatch(/slow_path\s+8\.\d\d ms \(7 runs\)\s+[45]\.\d\d ms ± [\d.]+ µs \(3 runs\)\s+1\.[67]\dx \[[\d.]+, [\d.]+\]\s+1\.\d\dx\s+critical/);
     expect(outcome.stdout).toMatch(/fast_path\s+.*\s+pass/);
     expect(outcome.stdout).toContain('1 critical, 0 warning');
   });

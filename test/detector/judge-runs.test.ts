@@ -9,6 +9,7 @@ import {
   type JudgeRunsInput,
   judgeRuns,
   type RunConditions,
+  runsToProve,
   shouldConfirm,
   UNKNOWN_CONDITIONS,
 } from '../../src/detector';
@@ -64,9 +65,35 @@ describe('judgeRuns on planted run centres', () => {
     expect(shouldConfirm({ metricType: 'duration', ...input, thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 })).toBe(true);
   });
 
-  it('judges one founding run against four consistent current runs by their own spread', () => {
+  it('judges one founding run against four consistent current runs by their own spread, but a baseline that young cannot prove it', () => {
     const { verdict } = judge([run(0.001, { isFounding: true })], runs(0.0016, 4, 6, 0.02));
-    expect(verdict.status).toBe('critical');
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'history', regressionFactor: expect.closeTo(1.6, 1) as unknown });
+    expect(verdict.confidence).toBeGreaterThan(0.99);
+    // Side by side (perfguard compare), the t test decides.
+    expect(judge([run(0.001, { isFounding: true })], runs(0.0016, 4, 6, 0.02), { measuredBeside: true }).verdict.status).toBe('critical');
+  });
+
+  it('holds a young baseline to ranks: runs slower than all of its few runs prove a slowdown only when that is unlikely by chance', () => {
+    // The example suite's sort_10k_strings: six unchanged runs at 2.68 ms ± 0.9 %, then three
+    // runs of a slower speed the code settles at in some processes, 1.43x, slower than all six:
+    // 1 / C(9, 3) = 1.2 % by chance, which the t test on the tight spread called certain.
+    const young = runs(0.00268, 6, 61, 0.03, true);
+    const slowSpeed = [0.00384, 0.00381, 0.00388].map((value) => run(value));
+    const held = judge(young, slowSpeed).verdict;
+    expect(held).toMatchObject({ status: 'inconclusive', withheldBy: 'history' });
+    expect(held.reason).toMatch(/slower than all 6 runs of unchanged code, but the baseline is young .* 1\.2 % of the time/);
+    // Four runs slower than all six: 1 / C(10, 4) = 0.5 %.
+    expect(judge(young, [...slowSpeed, run(0.00383)]).verdict.status).toBe('warning');
+    // Seven runs of unchanged code are enough for three runs: 1 / C(10, 3) = 0.8 %.
+    expect(judge([...young, run(0.00269)], slowSpeed).verdict.status).toBe('warning');
+    // Instruction counts and memory are not timings of a sitting: their own rules decide.
+    expect(judge(young, slowSpeed, { metricType: 'memory', thresholds: DEFAULT_THRESHOLDS.memory }).verdict.withheldBy).not.toBe('history');
+  });
+
+  it('plans as many runs as ranks need against a young baseline: seven against three, five against four, four against five or six', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 30].map((referenceRuns) => runsToProve(referenceRuns, 3))).toEqual([7, 7, 7, 5, 4, 4, 3, 3]);
+    expect(runsToProve(3, 9)).toBe(9);
+    expect(runsToProve(30, 1)).toBe(1);
   });
 
   it('holds back a 1.3x run that is within the wander of unchanged runs (±30 %)', () => {

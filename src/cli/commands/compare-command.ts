@@ -41,6 +41,8 @@ function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: Run
     confidence,
     rounds: processes.length,
     mode: modeOf(head),
+    // Base and head measured side by side in one job: their few runs are judged by the t test, not held to a young baseline's ranks.
+    measuredBeside: true,
     ...(head.report.instructions === undefined ? {} : { withinRunSpread: spreadOf(head.report.instructions.rounds.filter((value) => value > 0).map(Math.log)) }),
   });
   const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'rounds', 'environment-mismatch', 'little-history', 'baseline-set-aside', 'bimodal', 'detectable-effect', 'memory-busy'].includes(note.code));
