@@ -295,13 +295,15 @@ export const MAX_RUNS_TO_PROVE = 7;
  * ({@link YOUNG_REFERENCE_RUNS}) as many as ranks need to prove a slowdown against its
  * `referenceRuns` runs (every run slower than all of them, {@link allFasterChance}'s mirror, at
  * most {@link AS_SLOW_CHANCE}), up to {@link MAX_RUNS_TO_PROVE}: seven against three founding
- * runs, five against four, four against five or six.
+ * runs, five against four, four against five or six; against one or two, which no seven runs
+ * can prove a slowdown against, `rounds`.
  */
 export function runsToProve(referenceRuns: number, rounds: number): number {
   if (referenceRuns >= YOUNG_REFERENCE_RUNS) return rounds;
   let runs = rounds;
   while (runs < MAX_RUNS_TO_PROVE && asSlowChance(referenceRuns, 0, runs) > AS_SLOW_CHANCE) runs++;
-  return runs;
+  // Against one or two runs not even that many can: spend no more than the rounds.
+  return asSlowChance(referenceRuns, 0, runs) <= AS_SLOW_CHANCE ? runs : rounds;
 }
 
 /**
@@ -343,7 +345,7 @@ const evidenceRule: DecisionRule = (context) => {
     return withheld(
       context,
       'history',
-      `${shown(context.fields.regressionFactor)} and slower than all ${n} runs of unchanged code, but the baseline is young (fewer than ${YOUNG_REFERENCE_RUNS} runs, mostly taken in one sitting, may not have shown every speed the code settles at), and ${runs} runs of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)}): more runs of this code (fresh-process rounds), more runs on main, or a baseline founded on more runs (UPDATE_PERFORMANCE_BASELINE=true perfguard test --rounds ${YOUNG_REFERENCE_RUNS}) settle it`,
+      `${shown(context.fields.regressionFactor)} and slower than all ${n} runs of unchanged code, but the baseline is young (fewer than ${YOUNG_REFERENCE_RUNS} runs, mostly taken in one sitting, may not have shown every speed the code settles at), and ${runs} runs of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)}): more runs of this code (fresh-process rounds), more runs on main, or a baseline founded on more runs on main (UPDATE_PERFORMANCE_BASELINE=true perfguard test --rounds ${YOUNG_REFERENCE_RUNS}, which accepts the code measured as the baseline) settle it`,
     );
   }
   return withheld(

@@ -3,8 +3,9 @@ import { formatMetric } from '../_format';
 import { type GroupSpread, medianOf } from '../stats';
 import type { BaselineEpoch, BaselineInfo, MeasuringMode, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
 import { runsToProve } from './decision-rules';
+import { scaleOf } from './metric-scale';
 import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
-import type { Reference } from './reference';
+import { buildReference, type Reference } from './reference';
 import type { ConditionedRun } from './run-point';
 import type { MetricThresholds, MetricType, Thresholds } from './thresholds';
 import type { MetricVerdict } from './verdict';
@@ -129,7 +130,9 @@ export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, sett
  */
 export function plannedRuns(baseline: ReferenceRuns, settings: JudgeSettings): number {
   if ((settings.mode ?? 'time') !== 'time' || settings.rounds <= 1) return settings.rounds;
-  return runsToProve(baseline.processes.length, settings.rounds);
+  // The runs the verdict is judged against: without founding runs that were set aside.
+  const reference = buildReference(runsOf(baseline.processes, VALUE_OF.duration), scaleOf('duration'), settings.thresholds.duration.warning);
+  return runsToProve(reference?.runs.length ?? 0, settings.rounds);
 }
 
 function spreadPercent(spread: number): string {

@@ -43,7 +43,7 @@ export interface JudgedFields extends VerdictBase {
   factorInterval: Interval | null;
   /** Probability (0 to 1) that the current runs are slower than runs of unchanged code; null with too little history. */
   confidence: number | null;
-  /** How much slower the machine ran than for the reference runs, current over reference, by whichever of perfguard's core and cache reference loops explains the most of this benchmark's time (wall and CPU time only), or null. */
+  /** How much slower the machine ran than for the reference runs, current over reference, by the one of perfguard's core and cache reference loops the machine rule reads (of those that stand out of their own wander, the one that explains the most of this benchmark's time; when neither does, the least), wall and CPU time only, or null. */
   machineFactor: number | null;
   runs: RunCounts;
 }
