@@ -58,9 +58,14 @@ function withheld(context: RuleContext, withheldBy: RuleName, reason: string): M
   return { ...context.fields, status: 'inconclusive', withheldBy, reason };
 }
 
-/** The runs' known readings of a run condition (positive and finite), in the runs' order. */
+/** Whether a run condition's reading is known: positive and finite. */
+export function isKnownReading(value: number | null): value is number {
+  return value !== null && Number.isFinite(value) && value > 0;
+}
+
+/** The runs' known readings of a run condition, in the runs' order. */
 export function conditionReadings(runs: readonly ConditionedRun[], pick: (conditions: RunConditions) => number | null): number[] {
-  return runs.map((run) => pick(run.conditions)).filter((value): value is number => value !== null && Number.isFinite(value) && value > 0);
+  return runs.map((run) => pick(run.conditions)).filter(isKnownReading);
 }
 
 function medianOrNull(values: readonly number[]): number | null {

@@ -1,6 +1,6 @@
 import { quantileSorted } from 'simple-statistics';
-import { type GroupSpread, medianOf, studentTQuantile } from '../stats';
-import { allFasterChance, conditionFactor, conditionReadings, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isMachineTime, type RuleContext } from './decision-rules';
+import { type GroupSpread, medianOf, slopeUpperBound } from '../stats';
+import { allFasterChance, conditionFactor, conditionReadings, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isKnownReading, isMachineTime, type RuleContext } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
@@ -100,21 +100,13 @@ function sensitivityTo(context: RuleContext, pick: (conditions: RunConditions) =
   if (!context.scale.isLog) return 1;
   // Each run's own value, not its distance from the speed it matches: runs slowed by a
   // neighbour can form a "speed" of their own, and the loop's readings tell which runs those were.
-  const pairs = context.reference.flatMap((run) => {
+  const points = context.reference.flatMap((run): [number, number][] => {
     const reading = pick(run.conditions);
-    return reading !== null && Number.isFinite(reading) && reading > 0 ? [{ x: Math.log(reading), y: context.scale.toScale(run.value) }] : [];
+    return isKnownReading(reading) ? [[Math.log(reading), context.scale.toScale(run.value)]] : [];
   });
-  const n = pairs.length;
-  if (n < LOOP_WANDER_MIN_RUNS) return 1;
-  const meanX = pairs.reduce((sum, pair) => sum + pair.x, 0) / n;
-  const meanY = pairs.reduce((sum, pair) => sum + pair.y, 0) / n;
-  const sxx = pairs.reduce((sum, pair) => sum + (pair.x - meanX) ** 2, 0);
-  if (!(sxx > 0)) return 1;
-  const slope = pairs.reduce((sum, pair) => sum + (pair.x - meanX) * (pair.y - meanY), 0) / sxx;
-  const residual = pairs.reduce((sum, pair) => sum + (pair.y - meanY - slope * (pair.x - meanX)) ** 2, 0) / (n - 2);
-  const s = Math.max(Math.sqrt(residual), context.scale.spreadFloor);
-  const upper = slope + (studentTQuantile(SENSITIVITY_LEVEL, n - 2) * s) / Math.sqrt(sxx);
-  return Math.min(1, Math.max(0, upper));
+  if (points.length < LOOP_WANDER_MIN_RUNS) return 1;
+  const upper = slopeUpperBound(points, SENSITIVITY_LEVEL, context.scale.spreadFloor);
+  return upper === null ? 1 : Math.min(1, Math.max(0, upper));
 }
 
 /**
@@ -154,10 +146,8 @@ function loopSlowdown(context: RuleContext, pick: (conditions: RunConditions) =>
 function machineSlowdownOf(context: RuleContext): LoopSlowdown | null {
   const loops = [loopSlowdown(context, (conditions) => conditions.machineProbeNs), loopSlowdown(context, (conditions) => conditions.memoryProbeNs)].flatMap((loop) => (loop === null ? [] : [loop]));
   const standing = loops.filter((loop) => loop.standsOut);
-  const pool = standing.length > 0 ? standing : loops;
-  const pickBy = standing.length > 0 ? Math.max : Math.min;
-  const chosen = pickBy(...pool.map((loop) => loop.explains));
-  return pool.find((loop) => loop.explains === chosen) ?? null;
+  if (standing.length > 0) return standing.reduce((most, loop) => (loop.explains > most.explains ? loop : most));
+  return loops.reduce<LoopSlowdown | null>((least, loop) => (least === null || loop.explains < least.explains ? loop : least), null);
 }
 
 /**

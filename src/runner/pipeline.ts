@@ -102,7 +102,7 @@ async function confirmStep(first: ProcessFigures, baseline: ReferenceRuns | unde
   // Founding while judged against another environment's baseline is flagged the same way.
   const isFlagged = baseline !== undefined && (!isFounding || baseline.epoch.environmentKey !== environmentKey) && needsRounds(first, baseline, request.settings);
   // A young baseline needs more runs to prove a slowdown by ranks; a founding alone rests on the rounds.
-  const extra = (isFlagged ? Math.max(request.settings.rounds, plannedRuns(baseline, request.settings)) : request.settings.rounds) - 1;
+  const extra = (isFlagged ? plannedRuns(baseline, request.settings) : request.settings.rounds) - 1;
   if (extra <= 0 || (!isFounding && !isFlagged)) return { processes: [first], notes: [] };
   if (request.rounds === undefined) {
     return {

@@ -9,6 +9,7 @@ export { countOutliers } from './outliers';
 export type { OutlierCount } from './outliers';
 export { createSeededRandom } from './random';
 export type { RandomSource } from './random';
+export { slopeUpperBound } from './regression';
 export { medianInPlace, selectInPlace } from './select';
 export { assessStability, FEW_SAMPLES, HIGH_CV, HIGH_LOAD_PER_CORE, SLOW_GLOBALS_PENALTY, TIMER_TICKS_PER_SAMPLE } from './stability-notes';
 export type { StabilityInput, StabilityNote, StabilityNoteCode } from './stability-notes';
