@@ -118,6 +118,7 @@ export type ReportNoteCode =
   | 'detectable-effect'
   | 'bimodal'
   | 'baseline-set-aside'
+  | 'crowded-runs'
   | 'profile-written'
   /** Only in reports stored by earlier versions (now the `machine` rule's reason). */
   | 'machine-slower'

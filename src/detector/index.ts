@@ -6,6 +6,7 @@ export { factorOf, scaleOf } from './metric-scale';
 export type { MetricScale } from './metric-scale';
 export { buildReference, REFERENCE_WINDOW } from './reference';
 export type { Reference, SetAsideFounding } from './reference';
+export { CROWDED_STRETCH, crowdedRuns, withCrowdedRunsCorrected } from './crowded-runs';
 export { compareRuns, DETECTION_POWER, detectableFactor, matchGroup, SCREEN_CONFIDENCE } from './run-comparison';
 export type { DetectableInput, RunComparison } from './run-comparison';
 export { findRunGroups, GROUP_GAP_IN_SPREADS, MIN_GROUP_RATIO, MIN_RUNS_FOR_GROUPS, singleGroup, SPREAD_FLOOR } from './run-groups';

@@ -5,6 +5,7 @@ import type { BaselineEpoch, BaselineInfo, MeasuringMode, ProcessFigures, Report
 import { runsToProve } from './decision-rules';
 import { scaleOf } from './metric-scale';
 import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
+import { crowdedRuns, withCrowdedRunsCorrected } from './crowded-runs';
 import { buildReference, type Reference } from './reference';
 import type { ConditionedRun } from './run-point';
 import type { MetricThresholds, MetricType, Thresholds } from './thresholds';
@@ -88,12 +89,21 @@ function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: Pi
   });
 }
 
+/**
+ * The runs of unchanged code a metric is judged against: wall time with the runs other
+ * processes stretched taken at the time their CPU time accounts for ({@link withCrowdedRunsCorrected}).
+ */
+function referenceOf(metric: MetricType, baseline: ReferenceRuns): ConditionedRun[] {
+  const runs = runsOf(baseline.processes, VALUE_OF[metric]);
+  return metric === 'duration' ? withCrowdedRunsCorrected(runs) : runs;
+}
+
 function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: ReferenceRuns | undefined, settings: JudgeSettings): RunJudgement | undefined {
   const now = runsOf(current, VALUE_OF[metric]);
   if (now.length === 0) return undefined;
   return judgeRuns({
     metricType: metric,
-    reference: baseline === undefined ? [] : runsOf(baseline.processes, VALUE_OF[metric]),
+    reference: baseline === undefined ? [] : referenceOf(metric, baseline),
     current: now,
     thresholds: thresholdsFor(metric, settings.thresholds),
     confidence: settings.confidence,
@@ -114,7 +124,7 @@ export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, sett
     if (current.length === 0) return false;
     return shouldConfirm({
       metricType: metric,
-      reference: runsOf(baseline.processes, VALUE_OF[metric]),
+      reference: referenceOf(metric, baseline),
       current,
       thresholds: thresholdsFor(metric, settings.thresholds),
       confidence: settings.confidence,
@@ -131,7 +141,7 @@ export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, sett
 export function plannedRuns(baseline: ReferenceRuns, settings: JudgeSettings): number {
   if ((settings.mode ?? 'time') !== 'time' || settings.rounds <= 1) return settings.rounds;
   // The runs the verdict is judged against: without founding runs that were set aside.
-  const reference = buildReference(runsOf(baseline.processes, VALUE_OF.duration), scaleOf('duration'), settings.thresholds.duration.warning);
+  const reference = buildReference(referenceOf('duration', baseline), scaleOf('duration'), settings.thresholds.duration.warning);
   return runsToProve(reference?.runs.length ?? 0, settings.rounds);
 }
 
@@ -190,6 +200,19 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
     });
   }
   return notes;
+}
+
+function crowdedNote(metric: MetricType | undefined, baseline: ReferenceRuns): ReportNote[] {
+  if (metric !== 'duration') return [];
+  const crowded = crowdedRuns(runsOf(baseline.processes, VALUE_OF.duration));
+  const count = crowded.filter(Boolean).length;
+  if (count === 0) return [];
+  return [
+    {
+      code: 'crowded-runs',
+      message: `${count} of ${crowded.length} runs of unchanged code were crowded: other processes took the core, and their wall time stretched past what their CPU time per call accounts for; the wall-time reference takes each at its CPU time per call times this code's usual multiple`,
+    },
+  ];
 }
 
 function memoryNote(current: ProcessFigures[], reference: StoredProcess[]): ReportNote[] {
@@ -251,6 +274,6 @@ export function judgeProcesses(
     verdicts,
     evidence,
     baseline: baselineInfoOf(baseline, duration.verdict, environmentKey, duration.reference),
-    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...memoryNote(current, baseline.processes)],
+    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...crowdedNote(metrics[0], baseline), ...memoryNote(current, baseline.processes)],
   };
 }

@@ -45,7 +45,7 @@ function judged(head: ResultRecord, base: ResultRecord | undefined, baseRun: Run
     measuredBeside: true,
     ...(head.report.instructions === undefined ? {} : { withinRunSpread: spreadOf(head.report.instructions.rounds.filter((value) => value > 0).map(Math.log)) }),
   });
-  const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'rounds', 'environment-mismatch', 'little-history', 'baseline-set-aside', 'bimodal', 'detectable-effect', 'memory-busy'].includes(note.code));
+  const notes = head.report.notes.filter((note) => !['baseline-established', 'remeasured', 'rounds', 'environment-mismatch', 'little-history', 'baseline-set-aside', 'bimodal', 'detectable-effect', 'memory-busy', 'crowded-runs'].includes(note.code));
   if (base !== undefined && base.environmentKey !== head.environmentKey) {
     notes.push({ code: 'environment-mismatch', message: `base measured on ${base.environmentKey}, head on ${head.environmentKey}` });
   }
