@@ -22,13 +22,13 @@ function isPreempted(run: ConditionedRun): boolean {
 /**
  * Whether each run was crowded: preempted in at least {@link PREEMPTED_SHARE_GUARD} of its
  * samples, with wall time per call at least {@link CROWDED_STRETCH} times the code's usual
- * multiple of CPU time per call (the median over the runs preempted less, or over all runs
- * when every run was). Such a run's wall time says how busy the machine was, not how fast the
+ * multiple of CPU time per call (the median over the runs of `usualFrom`, by default these,
+ * preempted less, or over all of them when every one was). Such a run's wall time says how busy the machine was, not how fast the
  * code is: it stretched past what its own CPU time per call accounts for while other processes
  * took the core.
  */
-export function crowdedRuns(runs: readonly ConditionedRun[]): boolean[] {
-  const usual = usualWallPerCpu(runs);
+export function crowdedRuns(runs: readonly ConditionedRun[], usualFrom: readonly ConditionedRun[] = runs): boolean[] {
+  const usual = usualWallPerCpu(usualFrom);
   return runs.map((run) => {
     const ratio = wallPerCpu(run);
     return usual !== null && ratio !== null && isPreempted(run) && ratio >= usual * CROWDED_STRETCH;
@@ -45,16 +45,17 @@ function usualWallPerCpu(runs: readonly ConditionedRun[]): number | null {
 /**
  * The runs of unchanged code as a wall-time reference: each crowded run ({@link crowdedRuns})
  * at the wall time it would have taken had it kept its core, its CPU time per call times the
- * code's usual multiple. Left as measured, such runs widen the reference's spread or pass for
+ * code's usual multiple (by `usualFrom`: current runs are taken by the reference runs' multiple,
+ * so a neighbour that stays crowds both sides alike). Left as measured, such runs widen the reference's spread or pass for
  * a slower speed of the code; left out, they shorten a young baseline below what ranks can
  * prove anything against. In the packed-project test, a founding taken beside a busy neighbour
  * held runs at 14.0 and 11.0 ms (preempted in 95 and 72 % of samples, CPU time 6.9 ms per call)
  * beside two at 6.9 ms, and a planted 3x slowdown at 21 ms was held back as "another of its
  * speeds".
  */
-export function withCrowdedRunsCorrected(runs: readonly ConditionedRun[]): ConditionedRun[] {
-  const crowded = crowdedRuns(runs);
-  const usual = usualWallPerCpu(runs);
+export function withCrowdedRunsCorrected(runs: readonly ConditionedRun[], usualFrom: readonly ConditionedRun[] = runs): ConditionedRun[] {
+  const crowded = crowdedRuns(runs, usualFrom);
+  const usual = usualWallPerCpu(usualFrom);
   return runs.map((run, i) => {
     const cpu = run.conditions.cpuTimePerCall;
     return crowded[i] === true && usual !== null && isKnownReading(cpu) ? { ...run, value: cpu * usual } : run;

@@ -90,21 +90,24 @@ function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: Pi
 }
 
 /**
- * The runs of unchanged code a metric is judged against: wall time with the runs other
- * processes stretched taken at the time their CPU time accounts for ({@link withCrowdedRunsCorrected}).
+ * A metric's runs as judged: the reference (runs of unchanged code) and the current runs.
+ * Wall time takes crowded runs on both sides at the time their CPU time accounts for, by the
+ * reference runs' usual multiple ({@link withCrowdedRunsCorrected}); other metrics stand as measured.
  */
-function referenceOf(metric: MetricType, baseline: ReferenceRuns): ConditionedRun[] {
-  const runs = runsOf(baseline.processes, VALUE_OF[metric]);
-  return metric === 'duration' ? withCrowdedRunsCorrected(runs) : runs;
+function runsToJudge(metric: MetricType, current: readonly ProcessFigures[], baseline: ReferenceRuns | undefined): { reference: ConditionedRun[]; current: ConditionedRun[] } {
+  const reference = baseline === undefined ? [] : runsOf(baseline.processes, VALUE_OF[metric]);
+  const now = runsOf(current, VALUE_OF[metric]);
+  if (metric !== 'duration') return { reference, current: now };
+  return { reference: withCrowdedRunsCorrected(reference), current: withCrowdedRunsCorrected(now, reference) };
 }
 
 function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: ReferenceRuns | undefined, settings: JudgeSettings): RunJudgement | undefined {
-  const now = runsOf(current, VALUE_OF[metric]);
-  if (now.length === 0) return undefined;
+  const runs = runsToJudge(metric, current, baseline);
+  if (runs.current.length === 0) return undefined;
   return judgeRuns({
     metricType: metric,
-    reference: baseline === undefined ? [] : referenceOf(metric, baseline),
-    current: now,
+    reference: runs.reference,
+    current: runs.current,
     thresholds: thresholdsFor(metric, settings.thresholds),
     confidence: settings.confidence,
     rounds: settings.rounds - 1,
@@ -120,11 +123,11 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
 export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, settings: JudgeSettings): boolean {
   const rounds = plannedRuns(baseline, settings) - 1;
   return metricsOf(settings.mode ?? 'time').some((metric) => {
-    const current = runsOf([first], VALUE_OF[metric]);
+    const { reference, current } = runsToJudge(metric, [first], baseline);
     if (current.length === 0) return false;
     return shouldConfirm({
       metricType: metric,
-      reference: referenceOf(metric, baseline),
+      reference,
       current,
       thresholds: thresholdsFor(metric, settings.thresholds),
       confidence: settings.confidence,
@@ -141,7 +144,7 @@ export function needsRounds(first: ProcessFigures, baseline: ReferenceRuns, sett
 export function plannedRuns(baseline: ReferenceRuns, settings: JudgeSettings): number {
   if ((settings.mode ?? 'time') !== 'time' || settings.rounds <= 1) return settings.rounds;
   // The runs the verdict is judged against: without founding runs that were set aside.
-  const reference = buildReference(referenceOf('duration', baseline), scaleOf('duration'), settings.thresholds.duration.warning);
+  const reference = buildReference(runsToJudge('duration', [], baseline).reference, scaleOf('duration'), settings.thresholds.duration.warning);
   return runsToProve(reference?.runs.length ?? 0, settings.rounds);
 }
 
@@ -202,15 +205,17 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
   return notes;
 }
 
-function crowdedNote(metric: MetricType | undefined, baseline: ReferenceRuns): ReportNote[] {
+function crowdedNote(metric: MetricType | undefined, current: readonly ProcessFigures[], baseline: ReferenceRuns): ReportNote[] {
   if (metric !== 'duration') return [];
-  const crowded = crowdedRuns(runsOf(baseline.processes, VALUE_OF.duration));
-  const count = crowded.filter(Boolean).length;
-  if (count === 0) return [];
+  const reference = runsOf(baseline.processes, VALUE_OF.duration);
+  const before = crowdedRuns(reference).filter(Boolean).length;
+  const now = crowdedRuns(runsOf(current, VALUE_OF.duration), reference).filter(Boolean).length;
+  if (before + now === 0) return [];
+  const counts = [before > 0 ? `${before} of ${reference.length} runs of unchanged code` : '', now > 0 ? `${now} of ${current.length} current run(s)` : ''].filter((text) => text !== '');
   return [
     {
       code: 'crowded-runs',
-      message: `${count} of ${crowded.length} runs of unchanged code were crowded: other processes took the core, and their wall time stretched past what their CPU time per call accounts for; the wall-time reference takes each at its CPU time per call times this code's usual multiple`,
+      message: `${counts.join(' and ')} were crowded: other processes took the core, and wall time stretched past what CPU time per call accounts for; the wall-time verdict takes each such run at its CPU time per call times this code's usual multiple`,
     },
   ];
 }
@@ -274,6 +279,6 @@ export function judgeProcesses(
     verdicts,
     evidence,
     baseline: baselineInfoOf(baseline, duration.verdict, environmentKey, duration.reference),
-    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...crowdedNote(metrics[0], baseline), ...memoryNote(current, baseline.processes)],
+    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...crowdedNote(metrics[0], current, baseline), ...memoryNote(current, baseline.processes)],
   };
 }
