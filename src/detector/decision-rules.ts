@@ -396,12 +396,15 @@ const machineRule: DecisionRule = (context) => {
 
 /**
  * The scheduler took the CPU away (preemptions) while CPU time per call held. Code that now
- * waits switches voluntarily, not by preemption, so it is not excused.
+ * waits switches voluntarily, not by preemption, so it is not excused. The reference's
+ * preemption is read from its runs that were not crowded: a crowded run counts at the time its
+ * CPU time accounts for, as if it had kept its core.
  */
 const contentionRule: DecisionRule = (context) => {
   if (context.metricType !== 'duration') return undefined;
   const now = medianOrNull(conditionReadings(context.current, (conditions) => conditions.preemptedShare));
-  const before = medianOrNull(conditionReadings(context.reference, (conditions) => conditions.preemptedShare)) ?? 0;
+  const calm = context.reference.filter((run) => run.isCrowded !== true);
+  const before = medianOrNull(conditionReadings(calm, (conditions) => conditions.preemptedShare)) ?? 0;
   const cpuTime = conditionFactor(context, (conditions) => conditions.cpuTimePerCall);
   if (now === null || cpuTime === null) return undefined;
   if (now < PREEMPTED_SHARE_GUARD || now < before + 0.1 || cpuTime >= context.thresholds.warning) return undefined;

@@ -2,10 +2,10 @@ import { medianAbsoluteDeviation } from 'simple-statistics';
 import { formatMetric } from '../_format';
 import { type GroupSpread, medianOf } from '../stats';
 import type { BaselineEpoch, BaselineInfo, MeasuringMode, ProcessFigures, ReportNote, RunEvidence, StoredProcess } from '../types';
+import { withCrowdedRunsCorrected } from './crowded-runs';
 import { runsToProve } from './decision-rules';
 import { scaleOf } from './metric-scale';
 import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
-import { crowdedRuns, withCrowdedRunsCorrected } from './crowded-runs';
 import { buildReference, type Reference } from './reference';
 import type { ConditionedRun } from './run-point';
 import type { MetricThresholds, MetricType, Thresholds } from './thresholds';
@@ -91,14 +91,12 @@ function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: Pi
 
 /**
  * A metric's runs as judged: the reference (runs of unchanged code) and the current runs.
- * Wall time takes crowded runs on both sides at the time their CPU time accounts for, by the
- * reference runs' usual multiple ({@link withCrowdedRunsCorrected}); other metrics stand as measured.
+ * Wall time takes crowded reference runs at the time their CPU time accounts for
+ * ({@link withCrowdedRunsCorrected}); everything else stands as measured.
  */
 function runsToJudge(metric: MetricType, current: readonly ProcessFigures[], baseline: ReferenceRuns | undefined): { reference: ConditionedRun[]; current: ConditionedRun[] } {
   const reference = baseline === undefined ? [] : runsOf(baseline.processes, VALUE_OF[metric]);
-  const now = runsOf(current, VALUE_OF[metric]);
-  if (metric !== 'duration') return { reference, current: now };
-  return { reference: withCrowdedRunsCorrected(reference), current: withCrowdedRunsCorrected(now, reference) };
+  return { reference: metric === 'duration' ? withCrowdedRunsCorrected(reference) : reference, current: runsOf(current, VALUE_OF[metric]) };
 }
 
 function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: ReferenceRuns | undefined, settings: JudgeSettings): RunJudgement | undefined {
@@ -205,17 +203,13 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
   return notes;
 }
 
-function crowdedNote(metric: MetricType | undefined, current: readonly ProcessFigures[], baseline: ReferenceRuns): ReportNote[] {
-  if (metric !== 'duration') return [];
-  const reference = runsOf(baseline.processes, VALUE_OF.duration);
-  const before = crowdedRuns(reference).filter(Boolean).length;
-  const now = crowdedRuns(runsOf(current, VALUE_OF.duration), reference).filter(Boolean).length;
-  if (before + now === 0) return [];
-  const counts = [before > 0 ? `${before} of ${reference.length} runs of unchanged code` : '', now > 0 ? `${now} of ${current.length} current run(s)` : ''].filter((text) => text !== '');
+function crowdedNote(reference: Reference): ReportNote[] {
+  const count = reference.runs.filter((run) => (run as ConditionedRun).isCrowded === true).length;
+  if (count === 0) return [];
   return [
     {
       code: 'crowded-runs',
-      message: `${counts.join(' and ')} were crowded: other processes took the core, and wall time stretched past what CPU time per call accounts for; the wall-time verdict takes each such run at its CPU time per call times this code's usual multiple`,
+      message: `${count} of ${reference.runs.length} reference runs were crowded: other processes took the core, and their wall time stretched past what their CPU time per call accounts for; the wall-time reference takes each at its CPU time per call times this code's usual multiple`,
     },
   ];
 }
@@ -279,6 +273,6 @@ export function judgeProcesses(
     verdicts,
     evidence,
     baseline: baselineInfoOf(baseline, duration.verdict, environmentKey, duration.reference),
-    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...crowdedNote(metrics[0], current, baseline), ...memoryNote(current, baseline.processes)],
+    notes: [...notesOf(evidence, settings.thresholds.duration.warning, settings.mode ?? 'time'), ...crowdedNote(duration.reference), ...memoryNote(current, baseline.processes)],
   };
 }

@@ -27,6 +27,8 @@ export interface RunConditions {
 /** A run with the conditions it was measured in. */
 export interface ConditionedRun extends RunPoint {
   conditions: RunConditions;
+  /** Other processes stretched its wall time, and `value` is what its CPU time accounts for (crowded-runs.ts). */
+  isCrowded?: boolean;
 }
 
 /** Conditions of a run that recorded none. */
