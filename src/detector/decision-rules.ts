@@ -342,11 +342,9 @@ const evidenceRule: DecisionRule = (context) => {
   const asSlow = deltas.filter((delta) => delta >= fastestCurrent).length;
   // Screening a first run: could the runs after the rounds reach it, were they all as slow?
   const runs = Math.max(context.plannedRuns ?? 0, context.current.length);
+  if (isProvenByRanks(n, asSlow, runs, isHeldYoung(context.metricType, context.measuredBeside))) return undefined;
   const chance = asSlowChance(n, asSlow, runs);
-  if (chance <= AS_SLOW_CHANCE) return undefined;
   if (asSlow === 0) {
-    // Slower than every run of unchanged code: enough against an established baseline, not a young one.
-    if (n >= YOUNG_REFERENCE_RUNS || !isMachineTime(context.metricType) || context.measuredBeside === true) return undefined;
     return withheld(
       context,
       'history',
@@ -359,6 +357,26 @@ const evidenceRule: DecisionRule = (context) => {
     `${shown(context.fields.regressionFactor)}, but ${asSlow} of ${n} runs of unchanged code were as slow as the fastest of these ${context.current.length} (against the speed each matches): ${runs} runs of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)} to call it a slowdown)`,
   );
 };
+
+/**
+ * Whether a young baseline's runs hold this metric to ranks ({@link YOUNG_REFERENCE_RUNS}):
+ * wall and CPU time, which a sitting's speed moves, unless the reference was measured beside
+ * the current runs (`perfguard compare`).
+ */
+export function isHeldYoung(metricType: MetricType, measuredBeside: boolean | undefined): boolean {
+  return isMachineTime(metricType) && measuredBeside !== true;
+}
+
+/**
+ * The rank evidence of the evidence rule: `current` runs prove a slowdown when `asSlow` of
+ * `reference` runs were as slow as the fastest of them and that comes by chance at most
+ * {@link AS_SLOW_CHANCE} of the time, or when none was and the baseline is not held young.
+ */
+export function isProvenByRanks(reference: number, asSlow: number, current: number, heldYoung: boolean): boolean {
+  if (asSlowChance(reference, asSlow, current) <= AS_SLOW_CHANCE) return true;
+  // Slower than every run of unchanged code: enough against an established baseline, not a young one.
+  return asSlow === 0 && (reference >= YOUNG_REFERENCE_RUNS || !heldYoung);
+}
 
 /** Whether a metric is a time spent on the machine's cores (wall time or CPU time per call), which the machine's own speed moves; instructions and memory it does not. */
 export function isMachineTime(metricType: MetricType): boolean {

@@ -1,4 +1,4 @@
-export { allFasterChance, AS_SLOW_CHANCE, asSlowChance, DECISION_RULES, MACHINE_SLOWDOWN_GUARD, MAX_RUNS_TO_PROVE, PREEMPTED_SHARE_GUARD, runsToProve, YOUNG_REFERENCE_RUNS } from './decision-rules';
+export { allFasterChance, AS_SLOW_CHANCE, asSlowChance, DECISION_RULES, isHeldYoung, isProvenByRanks, MACHINE_SLOWDOWN_GUARD, MAX_RUNS_TO_PROVE, PREEMPTED_SHARE_GUARD, runsToProve, YOUNG_REFERENCE_RUNS } from './decision-rules';
 export type { RuleContext } from './decision-rules';
 export { judgeRuns, screeningThresholds, shouldConfirm } from './judge-runs';
 export type { JudgeRunsInput, RunJudgement } from './judge-runs';
@@ -7,7 +7,7 @@ export type { MetricScale } from './metric-scale';
 export { buildReference, REFERENCE_WINDOW } from './reference';
 export type { Reference, SetAsideFounding } from './reference';
 export { CROWDED_STRETCH, crowdedRuns, withCrowdedRunsCorrected } from './crowded-runs';
-export { compareRuns, DETECTION_POWER, detectableFactor, matchGroup, SCREEN_CONFIDENCE } from './run-comparison';
+export { compareRuns, DETECTION_POWER, detectableFactor, matchGroup, rankProbability, SCREEN_CONFIDENCE } from './run-comparison';
 export type { DetectableInput, RunComparison } from './run-comparison';
 export { findRunGroups, GROUP_GAP_IN_SPREADS, MIN_GROUP_RATIO, MIN_RUNS_FOR_GROUPS, singleGroup, SPREAD_FLOOR } from './run-groups';
 export type { RunGroup, TimedValue } from './run-groups';

@@ -1,6 +1,19 @@
 import { quantileSorted } from 'simple-statistics';
 import { type GroupSpread, medianOf, slopeUpperBound } from '../stats';
-import { allFasterChance, conditionFactor, conditionReadings, decide, fasterThanEveryRun, IMPROVEMENT_CONFIDENCE, isKnownReading, isMachineTime, type RuleContext } from './decision-rules';
+import {
+  allFasterChance,
+  conditionFactor,
+  conditionReadings,
+  decide,
+  fasterThanEveryRun,
+  IMPROVEMENT_CONFIDENCE,
+  isHeldYoung,
+  isKnownReading,
+  isMachineTime,
+  isProvenByRanks,
+  type RuleContext,
+  runsToProve,
+} from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
@@ -196,10 +209,28 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
     verdict: decide(context),
     reference: ref,
     comparison,
-    detectableFactor: scale.isLog
-      ? detectableFactor({ spread: ref.spread, referenceRuns: ref.runs.length, currentRuns: 1 + input.rounds, level: input.confidence, spreadFloor: scale.spreadFloor })
-      : null,
+    detectableFactor: detectableOf(input, ref, scale),
   };
+}
+
+/**
+ * The smallest slowdown this verdict's rule proves 9 times in 10 here: over the runs a flagged
+ * verdict rests on (against a young baseline, as many as ranks need) and by the evidence
+ * rule's t test and ranks both. Null on a linear scale.
+ */
+function detectableOf(input: JudgeRunsInput, ref: Reference, scale: MetricScale): number | null {
+  if (!scale.isLog) return null;
+  const referenceRuns = ref.runs.length;
+  const heldYoung = isHeldYoung(input.metricType, input.measuredBeside);
+  const currentRuns = input.rounds >= 1 && heldYoung ? runsToProve(referenceRuns, 1 + input.rounds) : 1 + input.rounds;
+  return detectableFactor({
+    spread: ref.spread,
+    referenceRuns,
+    currentRuns,
+    level: input.confidence,
+    spreadFloor: scale.spreadFloor,
+    isProvableAsSlow: (asSlow) => isProvenByRanks(referenceRuns, asSlow, currentRuns, heldYoung),
+  });
 }
 
 /** The lower bar a first run must clear to be confirmed in fresh processes: halfway to the warning threshold. */

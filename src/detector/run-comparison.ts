@@ -102,6 +102,44 @@ export interface DetectableInput {
   level: number;
   /** Smallest spread assumed (the metric's scale). @default 0.005 */
   spreadFloor?: number;
+  /**
+   * The rank evidence: whether a slowdown is proven when this many reference runs were as slow
+   * as the fastest current run. Absent: the t test alone.
+   */
+  isProvableAsSlow?: (asSlow: number) => boolean;
+}
+
+/** Steps of the integral over the fastest current run, across ±8 spreads. */
+const RANK_INTEGRAL_STEPS = 320;
+
+function normalDensity(z: number): number {
+  return Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
+}
+
+/**
+ * Chance the rank evidence proves a slowdown of `shift` spreads: with runs spread normally
+ * (reference runs around 0, current ones around `shift`), the fastest current run leaves a
+ * count of reference runs as slow as it that `isProvable` accepts. Integrates over where the
+ * fastest current run falls, the count being binomial there.
+ */
+export function rankProbability(shift: number, referenceRuns: number, currentRuns: number, isProvable: (asSlow: number) => boolean): number {
+  const counts = Array.from({ length: referenceRuns + 1 }, (_, asSlow) => asSlow).filter(isProvable);
+  if (counts.length === 0) return 0;
+  const binomial = counts.map((asSlow) => {
+    let ways = 1;
+    for (let i = 1; i <= asSlow; i++) ways = (ways * (referenceRuns - asSlow + i)) / i;
+    return { asSlow, ways };
+  });
+  const step = 16 / RANK_INTEGRAL_STEPS;
+  let chance = 0;
+  for (let i = 0; i < RANK_INTEGRAL_STEPS; i++) {
+    const x = shift - 8 + (i + 0.5) * step;
+    const fastest = currentRuns * normalDensity(x - shift) * normalUpperTail(x - shift) ** (currentRuns - 1);
+    const slower = normalUpperTail(x);
+    const provable = binomial.reduce((sum, term) => sum + term.ways * slower ** term.asSlow * (1 - slower) ** (referenceRuns - term.asSlow), 0);
+    chance += fastest * provable * step;
+  }
+  return Math.min(1, chance);
 }
 
 function detectionProbability(delta: number, input: DetectableInput): number {
@@ -110,16 +148,19 @@ function detectionProbability(delta: number, input: DetectableInput): number {
   const reference = referenceVariance(input.referenceRuns);
   const firstRun = s * Math.sqrt(reference + 1);
   const allRuns = s * Math.sqrt(reference + 1 / input.currentRuns);
-  // Normal approximation of the power of each t test: the first run must pass the screen,
-  // then all runs must pass the verdict's test.
+  // Normal approximation of the power of each test: the first run must pass the screen, then
+  // all runs must pass the verdict's t test and its ranks. The two look at the same runs and
+  // mostly agree, so the weaker of them bounds the chance that both do.
   const screened = input.currentRuns > 1 ? normalUpperTail(studentTQuantile(SCREEN_CONFIDENCE, df) - delta / firstRun) : 1;
-  return screened * normalUpperTail(studentTQuantile(input.level, df) - delta / allRuns);
+  const tested = normalUpperTail(studentTQuantile(input.level, df) - delta / allRuns);
+  const ranked = input.isProvableAsSlow === undefined ? 1 : rankProbability(delta / s, input.referenceRuns, input.currentRuns, input.isProvableAsSlow);
+  return screened * Math.min(tested, ranked);
 }
 
 /**
  * The smallest slowdown (a factor, such as 1.07) that the run-level rule proves 9 times in
  * 10 given the spread between runs here: the noise's limit, apart from the thresholds.
- * Null without a spread to go on.
+ * Null without a spread to go on, or when no slowdown can be proven (ranks against too few runs).
  */
 export function detectableFactor(input: DetectableInput): number | null {
   if (input.spread.degreesOfFreedom < 1) return null;

@@ -6,8 +6,10 @@ import {
   DEFAULT_THRESHOLDS,
   detectableFactor,
   findRunGroups,
+  isProvenByRanks,
   type JudgeRunsInput,
   judgeRuns,
+  rankProbability,
   type RunConditions,
   runsToProve,
   shouldConfirm,
@@ -428,5 +430,29 @@ describe('detectableFactor', () => {
 
   it('is unknown without a spread', () => {
     expect(detectableFactor({ spread: { standardDeviation: 0, degreesOfFreedom: 0 }, referenceRuns: 1, currentRuns: 4, level: 0.95 })).toBeNull();
+  });
+
+  it('integrates the chance that ranks prove a shift as a simulation finds it', () => {
+    // Monte Carlo, 200 000 draws of normal runs (reference around 0, current around the shift, in
+    // spreads), counting those where the evidence rule's ranks prove it: 0.8964, 0.9172 and 0.9074.
+    expect(rankProbability(3.6, 10, 3, (asSlow) => isProvenByRanks(10, asSlow, 3, true))).toBeCloseTo(0.896, 2);
+    expect(rankProbability(3.0, 30, 3, (asSlow) => isProvenByRanks(30, asSlow, 3, true))).toBeCloseTo(0.917, 2);
+    expect(rankProbability(3.5, 4, 5, (asSlow) => isProvenByRanks(4, asSlow, 5, true))).toBeCloseTo(0.907, 2);
+  });
+
+  it('counts the ranks the evidence rule asks for, not the t test alone', () => {
+    // Three runs against ten at ±5 %: the t test alone proves 1.14x, but the ranks need all three
+    // above all ten (one as slow already comes 1.4 % of the time), which takes a 3.6-spread shift: 1.20x.
+    const input = { spread: { standardDeviation: 0.05, degreesOfFreedom: 9 }, referenceRuns: 10, currentRuns: 3, level: 0.95 };
+    expect(detectableFactor(input)).toBeCloseTo(1.136, 2);
+    expect(detectableFactor({ ...input, isProvableAsSlow: (asSlow) => isProvenByRanks(10, asSlow, 3, true) })).toBeCloseTo(1.2, 2);
+  });
+
+  it('is unknown in a report against a baseline too young for ranks to prove anything, known against one run more', () => {
+    const judged = (n: number) => judge(runs(0.001, n, 31, 0.03, true), [run(0.001)]).detectableFactor;
+    // Two founding runs: even seven runs all slower come by chance 1 / C(9, 7) = 2.8 % of the time.
+    expect(judged(2)).toBeNull();
+    // Three: seven runs all slower than all three, 1 / C(10, 7) = 0.8 %.
+    expect(judged(3)).toBeGreaterThan(1);
   });
 });
