@@ -39,13 +39,15 @@ export const MEMBERSHIP_Z = 2.5;
 export function matchGroup(x: number, groups: readonly RunGroup[], spread: GroupSpread, floor = SPREAD_FLOOR): RunGroup {
   const fastest = groups[0];
   if (fastest === undefined) throw new RangeError('matchGroup needs at least one group');
-  const s = Math.max(spread.standardDeviation, floor);
   let chosen = fastest;
-  for (const group of groups) {
-    const lowerBound = group.x - MEMBERSHIP_Z * s * Math.sqrt(1 + referenceVariance(group.runs));
-    if (x >= lowerBound) chosen = group;
-  }
+  for (const group of groups) if (x >= speedRange(group, spread, floor).lower) chosen = group;
   return chosen;
+}
+
+/** Where a new run of one speed may fall (on the comparison scale): its prediction bounds at {@link MEMBERSHIP_Z}. */
+export function speedRange(group: RunGroup, spread: GroupSpread, floor = SPREAD_FLOOR): { lower: number; upper: number } {
+  const half = MEMBERSHIP_Z * Math.max(spread.standardDeviation, floor) * Math.sqrt(1 + referenceVariance(group.runs));
+  return { lower: group.x - half, upper: group.x + half };
 }
 
 /**

@@ -329,6 +329,19 @@ describe('judgeRuns on bimodal code', () => {
     expect(judge(bimodalHistory(), [run(9.7e-6), run(9.9e-6), run(9.6e-6)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
+  it('cannot tell runs between the speeds, none past the slowest, from a slowdown of the fastest', () => {
+    // The example suite's sort_10k_numbers: 2.16 ms in 9 of 12 runs, 3.28 ms in 3; then three
+    // unchanged runs at 2.70 ms, 1.25x the fastest speed, and it warned.
+    const random = createSeededRandom(21);
+    const history = Array.from({ length: 12 }, (_, i) => run((i % 4 === 1 ? 3.28e-3 : 2.16e-3) * (1 + 0.03 * (random() - 0.5)), { isFounding: i < 3 }));
+    expect(judge(history, [run(2.16e-3)]).reference?.groups).toHaveLength(2);
+    const between = judge(history, [run(2.7e-3), run(2.68e-3), run(2.72e-3)]).verdict;
+    expect(between).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    expect(between.reason).toMatch(/none ran past its slowest \(3\.\d\d ms\): they sit among its speeds/);
+    // Past the slowest speed's range, a slowdown is called: 4.2 ms is 1.28x the slower speed.
+    expect(judge(history, [run(4.2e-3), run(4.25e-3), run(4.15e-3)]).verdict.status).toBe('warning');
+  });
+
   it('flags a 1.6x slowdown seen from either speed, each run against the speed it matches', () => {
     const current = [run(2.4e-6 * 1.6), run(9.8e-6 * 1.6), run(9.8e-6 * 1.6), run(9.8e-6 * 1.61)];
     const { verdict } = judge(bimodalHistory(), current);
