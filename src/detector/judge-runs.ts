@@ -11,6 +11,7 @@ import {
   isKnownReading,
   isMachineTime,
   isProvenByRanks,
+  MACHINE_SLOWDOWN_GUARD,
   type RuleContext,
   runsToProve,
 } from './decision-rules';
@@ -85,6 +86,11 @@ export const LOOP_STANDS_OUT_QUANTILE = 0.9;
 const LOOP_WANDER_MIN_RUNS = 5;
 /** One-sided level of the upper bound on how much of a reference loop's slowdown a benchmark takes on. @default 0.95 */
 export const SENSITIVITY_LEVEL = 0.95;
+/**
+ * Fewest reference runs whose loop reading stood {@link MACHINE_SLOWDOWN_GUARD} or more above
+ * the loop's median before the runs can tell how far the benchmark moves with it. @default 2
+ */
+export const SENSITIVITY_MIN_MOVED_RUNS = 2;
 
 /** A reference loop's slowdown and how much of it the benchmark takes on. */
 interface LoopSlowdown {
@@ -108,6 +114,10 @@ interface LoopSlowdown {
  * not feel (slope near 0): on a quiet machine its readings went from 18 to 186 µs between
  * processes while a steady arithmetic loop moved ±0.2 %, and read as a slower machine they
  * excused 15 of 30 planted slowdowns of that loop (bench/results-verdicts.md at 5628fa9).
+ * The runs tell only once the loop has moved ({@link SENSITIVITY_MIN_MOVED_RUNS}): the example
+ * suite's sort_10k_strings had five runs at 2.7 ms, one of them with the cache loop 1.4x above
+ * the others; the slope through that one run said 0, and when a neighbour then slowed the
+ * cache loop 1.48x and the sort 1.38x for three processes in a row, it warned.
  */
 function sensitivityTo(context: RuleContext, pick: (conditions: RunConditions) => number | null): number {
   if (!context.scale.isLog) return 1;
@@ -118,6 +128,9 @@ function sensitivityTo(context: RuleContext, pick: (conditions: RunConditions) =
     return isKnownReading(reading) ? [[Math.log(reading), context.scale.toScale(run.value)]] : [];
   });
   if (points.length < LOOP_WANDER_MIN_RUNS) return 1;
+  // A slope learnt from one run where the loop moved rests on that run alone.
+  const usual = medianOf(points.map(([x]) => x));
+  if (points.filter(([x]) => x - usual >= Math.log(MACHINE_SLOWDOWN_GUARD)).length < SENSITIVITY_MIN_MOVED_RUNS) return 1;
   const upper = slopeUpperBound(points, SENSITIVITY_LEVEL, context.scale.spreadFloor);
   return upper === null ? 1 : Math.min(1, Math.max(0, upper));
 }

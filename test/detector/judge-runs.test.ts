@@ -287,6 +287,26 @@ describe('judgeRuns on planted run centres', () => {
     expect(excused.machineFactor).toBeCloseTo(1.6 / 1.1, 2);
   });
 
+  it('learns how far code moves with the cache loop only once the loop has moved in two runs or more', () => {
+    // The example suite's sort_10k_strings: five unchanged runs, the cache loop 1.4x above the
+    // others in one of them; then a neighbour slowed the cache loop 1.48x and the sort 1.38x, three
+    // processes in a row, and it warned: the slope through the one run said the sort never moves.
+    const reading = [20440, 18908, 19398, 19099, 27311];
+    const reference = [2.68, 2.68, 2.76, 2.7, 2.76].map((ms, i) => run(ms / 1000, { isFounding: i < 3, conditions: { machineProbeNs: 42_200, memoryProbeNs: reading[i] ?? null } }));
+    const thrashed = [
+      [3.32, 31687],
+      [3.62, 25558],
+      [4.02, 22092],
+      [3.97, 50956],
+    ].map(([ms, loop]) => run((ms ?? 0) / 1000, { conditions: { machineProbeNs: 43_200, memoryProbeNs: loop ?? null } }));
+    const verdict = judge(reference, thrashed).verdict;
+    expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'machine' });
+    expect(verdict.machineFactor).toBeCloseTo(28622.5 / 19398, 2);
+    // A second run with the loop moved and the sort unmoved: now the runs tell, and it is flagged.
+    const taught = [...reference, run(0.00269, { conditions: { machineProbeNs: 42_200, memoryProbeNs: 26_500 } })];
+    expect(judge(taught, thrashed).verdict.status).toBe('warning');
+  });
+
   it('withholds a wall-time slowdown that preemption explains, but not code whose CPU time grew', () => {
     const calm = { preemptedShare: 0, cpuTimePerCall: 0.001 };
     const reference = history().map((r) => ({ ...r, conditions: { ...r.conditions, ...calm } }));
