@@ -149,8 +149,10 @@ function isWithinSpeed(context: RuleContext, i: number): boolean {
 
 /**
  * Bimodal code whose fastest speed none of the current runs reached, and whose slowest speed's
- * range none ran past: every run sits among the code's speeds (at a slower one, or between
- * them), which is what a slowdown from the fastest speed would look like too. While the
+ * range they did not clearly pass (no run past it, or runs past it by less than the warning
+ * threshold on average against the speeds matched; the range is the pooled spread's): every
+ * run sits among the code's speeds (at a slower one, or between them), which is what a
+ * slowdown from the fastest speed would look like too. While the
  * fastest speed still shows up among the runs (the fresh-process rounds give it several
  * chances), the slower ones are the code's own; when it does not, nothing can be told. The
  * example suite's sort_10k_numbers, at 2.16 ms in 9 of 12 runs and 3.28 ms in 3, ran three
@@ -180,9 +182,9 @@ const slowerSpeedRule: DecisionRule = (context) => {
   const margin = Math.log(context.thresholds.warning);
   // Reached: matched to the fastest speed (beyond every slower one's range) and not slower than it past the warning threshold.
   if (matched.some((group, i) => group === fastest && (deltas[i] ?? Infinity) < margin)) return undefined;
-  // Past the slowest speed's range: slower than anything this code has done.
+  // Past the slowest speed's range, and slower than the speeds matched by the warning threshold: a slowdown the later rules judge.
   const slowestTop = speedRange(slowest, context.ref.spread, context.scale.spreadFloor).upper;
-  if (context.current.some((run) => context.scale.toScale(run.value) > slowestTop)) return undefined;
+  if (context.current.some((run) => context.scale.toScale(run.value) > slowestTop) && context.comparison.meanDelta >= margin) return undefined;
   const total = groups.reduce((sum, group) => sum + group.runs, 0);
   const share = Math.round((fastest.runs / total) * 100);
   return withheld(
@@ -456,7 +458,8 @@ const regressionRule: DecisionRule = (context) => {
 /**
  * The decision, in order; the first rule that decides wins. The order matters:
  * 1. bimodal: runs that disagree about which speed they slowed from decide nothing, and
- *    (slower-speed) neither do runs of bimodal code that all sit among its slower speeds;
+ *    (slower-speed) neither do runs of bimodal code that never reach its fastest speed and
+ *    sit among its speeds;
  * 2. magnitude: a factor below the warning threshold passes (or improved, with evidence), so
  *    the later rules only ever hold back alarms, never raise them;
  * 3. history: no spread between runs known yet;

@@ -360,6 +360,9 @@ describe('judgeRuns on bimodal code', () => {
     expect(between.reason).toMatch(/none ran past its slowest \(3\.\d\d ms\): they sit among its speeds/);
     // Past the slowest speed's range, a slowdown is called: 4.2 ms is 1.28x the slower speed.
     expect(judge(history, [run(4.2e-3), run(4.25e-3), run(4.15e-3)]).verdict.status).toBe('warning');
+    // 1.6x the fastest speed, some runs just past the slower one: held back, not passed against it.
+    const edge = judge(history, [run(3.41e-3), run(3.46e-3), run(3.36e-3)]).verdict;
+    expect(edge).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
   it('flags a 1.6x slowdown seen from either speed, each run against the speed it matches', () => {
@@ -452,6 +455,8 @@ describe('a baseline founded at a bad moment', () => {
     const { verdict, reference: used } = judge([...founding, ...since], [0.000526, 0.000581, 0.000372, 0.000368].map((value) => run(value)));
     expect(used?.setAside).toBeNull();
     expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    // Past the slower speed, a slowdown is still called: 2x the founding's 585 µs.
+    expect(judge([...founding, ...since], [0.00117, 0.00118, 0.00116].map((value) => run(value))).verdict.status).toBe('critical');
   });
 
   it('is kept while the runs since agree with it', () => {
