@@ -118,6 +118,36 @@ function normalDensity(z: number): number {
   return Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
 }
 
+/** The counts of as-slow reference runs that prove a slowdown, each with its binomial coefficient C(referenceRuns, asSlow). */
+interface ProvableCount {
+  asSlow: number;
+  ways: number;
+}
+
+function provableCounts(referenceRuns: number, isProvable: (asSlow: number) => boolean): ProvableCount[] {
+  return Array.from({ length: referenceRuns + 1 }, (_, asSlow) => asSlow)
+    .filter(isProvable)
+    .map((asSlow) => {
+      let ways = 1;
+      for (let i = 1; i <= asSlow; i++) ways = (ways * (referenceRuns - asSlow + i)) / i;
+      return { asSlow, ways };
+    });
+}
+
+function rankChance(shift: number, referenceRuns: number, currentRuns: number, counts: readonly ProvableCount[]): number {
+  if (counts.length === 0) return 0;
+  const step = 16 / RANK_INTEGRAL_STEPS;
+  let chance = 0;
+  for (let i = 0; i < RANK_INTEGRAL_STEPS; i++) {
+    const x = shift - 8 + (i + 0.5) * step;
+    const fastest = currentRuns * normalDensity(x - shift) * normalUpperTail(x - shift) ** (currentRuns - 1);
+    const slower = normalUpperTail(x);
+    const provable = counts.reduce((sum, term) => sum + term.ways * slower ** term.asSlow * (1 - slower) ** (referenceRuns - term.asSlow), 0);
+    chance += fastest * provable * step;
+  }
+  return Math.min(1, chance);
+}
+
 /**
  * Chance the rank evidence proves a slowdown of `shift` spreads: with runs spread normally
  * (reference runs around 0, current ones around `shift`), the fastest current run leaves a
@@ -125,38 +155,31 @@ function normalDensity(z: number): number {
  * fastest current run falls, the count being binomial there.
  */
 export function rankProbability(shift: number, referenceRuns: number, currentRuns: number, isProvable: (asSlow: number) => boolean): number {
-  const counts = Array.from({ length: referenceRuns + 1 }, (_, asSlow) => asSlow).filter(isProvable);
-  if (counts.length === 0) return 0;
-  const binomial = counts.map((asSlow) => {
-    let ways = 1;
-    for (let i = 1; i <= asSlow; i++) ways = (ways * (referenceRuns - asSlow + i)) / i;
-    return { asSlow, ways };
-  });
-  const step = 16 / RANK_INTEGRAL_STEPS;
-  let chance = 0;
-  for (let i = 0; i < RANK_INTEGRAL_STEPS; i++) {
-    const x = shift - 8 + (i + 0.5) * step;
-    const fastest = currentRuns * normalDensity(x - shift) * normalUpperTail(x - shift) ** (currentRuns - 1);
-    const slower = normalUpperTail(x);
-    const provable = binomial.reduce((sum, term) => sum + term.ways * slower ** term.asSlow * (1 - slower) ** (referenceRuns - term.asSlow), 0);
-    chance += fastest * provable * step;
-  }
-  return Math.min(1, chance);
+  return rankChance(shift, referenceRuns, currentRuns, provableCounts(referenceRuns, isProvable));
 }
 
-function detectionProbability(delta: number, input: DetectableInput): number {
+/**
+ * The chance the rule proves a slowdown of `delta` (log scale), as a function of `delta`: what
+ * does not depend on it (the spreads, the t quantiles, the provable counts) is worked out once.
+ */
+function detectionProbabilityOf(input: DetectableInput): (delta: number) => number {
   const s = Math.max(input.spread.standardDeviation, input.spreadFloor ?? SPREAD_FLOOR);
   const df = Math.max(input.spread.degreesOfFreedom, 1);
   const reference = referenceVariance(input.referenceRuns);
   const firstRun = s * Math.sqrt(reference + 1);
   const allRuns = s * Math.sqrt(reference + 1 / input.currentRuns);
+  const screenQuantile = studentTQuantile(SCREEN_CONFIDENCE, df);
+  const testQuantile = studentTQuantile(input.level, df);
+  const counts = input.isProvableAsSlow === undefined ? undefined : provableCounts(input.referenceRuns, input.isProvableAsSlow);
   // Normal approximation of the power of each test: the first run must pass the screen, then
   // all runs must pass the verdict's t test and its ranks. The two look at the same runs and
   // mostly agree, so the weaker of them bounds the chance that both do.
-  const screened = input.currentRuns > 1 ? normalUpperTail(studentTQuantile(SCREEN_CONFIDENCE, df) - delta / firstRun) : 1;
-  const tested = normalUpperTail(studentTQuantile(input.level, df) - delta / allRuns);
-  const ranked = input.isProvableAsSlow === undefined ? 1 : rankProbability(delta / s, input.referenceRuns, input.currentRuns, input.isProvableAsSlow);
-  return screened * Math.min(tested, ranked);
+  return (delta) => {
+    const screened = input.currentRuns > 1 ? normalUpperTail(screenQuantile - delta / firstRun) : 1;
+    const tested = normalUpperTail(testQuantile - delta / allRuns);
+    const ranked = counts === undefined ? 1 : rankChance(delta / s, input.referenceRuns, input.currentRuns, counts);
+    return screened * Math.min(tested, ranked);
+  };
 }
 
 /**
@@ -166,12 +189,13 @@ function detectionProbability(delta: number, input: DetectableInput): number {
  */
 export function detectableFactor(input: DetectableInput): number | null {
   if (input.spread.degreesOfFreedom < 1) return null;
+  const detectionProbability = detectionProbabilityOf(input);
   let low = 0;
   let high = 5;
-  if (detectionProbability(high, input) < DETECTION_POWER) return null;
+  if (detectionProbability(high) < DETECTION_POWER) return null;
   while (high - low > 1e-4) {
     const middle = (low + high) / 2;
-    if (detectionProbability(middle, input) >= DETECTION_POWER) high = middle;
+    if (detectionProbability(middle) >= DETECTION_POWER) high = middle;
     else low = middle;
   }
   return Math.exp(high);
