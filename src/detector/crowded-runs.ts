@@ -39,10 +39,12 @@ function usualWallPerCpu(runs: readonly ConditionedRun[]): number | null {
  */
 export function crowdedRuns(runs: readonly ConditionedRun[]): boolean[] {
   const usual = usualWallPerCpu(runs);
-  return runs.map((run) => {
-    const ratio = wallPerCpu(run);
-    return usual !== null && ratio !== null && isPreempted(run) && ratio >= usual * CROWDED_STRETCH;
-  });
+  return runs.map((run) => isCrowded(run, usual));
+}
+
+function isCrowded(run: ConditionedRun, usual: number | null): usual is number {
+  const ratio = wallPerCpu(run);
+  return usual !== null && ratio !== null && isPreempted(run) && ratio >= usual * CROWDED_STRETCH;
 }
 
 /**
@@ -58,10 +60,9 @@ export function crowdedRuns(runs: readonly ConditionedRun[]): boolean[] {
  * waits, and the contention rule decides what a crowded current run proves.
  */
 export function withCrowdedRunsCorrected(runs: readonly ConditionedRun[]): ConditionedRun[] {
-  const crowded = crowdedRuns(runs);
-  const usual = usualWallPerCpu(runs) ?? 0;
-  return runs.map((run, i) => {
+  const usual = usualWallPerCpu(runs);
+  return runs.map((run) => {
     const cpu = run.conditions.cpuTimePerCall;
-    return crowded[i] === true && isKnownReading(cpu) ? { ...run, value: cpu * usual, isCrowded: true } : run;
+    return isCrowded(run, usual) && isKnownReading(cpu) ? { ...run, value: cpu * usual, isCrowded: true } : run;
   });
 }
