@@ -3,7 +3,7 @@ import { assertKnownOptions, describeValue, expectConfidence, expectName, expect
 import { REFERENCE_WINDOW, resolveThresholds, type ThresholdOverrides, type Thresholds, validateThresholds } from '../detector';
 import { ConfigError } from '../errors';
 import { DEFAULT_CONFIDENCE_LEVEL } from '../stats';
-import { isPostgresUrl, maskPassword, openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
+import { isPerfguardStore, isPostgresUrl, maskPassword, openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
 import { captureEnvironment } from '../tracker';
 import type { MeasuringMode, ProcessFigures, StoredBaseline, StoredProcess } from '../types';
 import type { EnvironmentMismatchMode } from './current-run';
@@ -24,10 +24,11 @@ export interface DetectorOptions {
    */
   environmentMismatch?: EnvironmentMismatchMode;
   /**
-   * The store `getBaseline` reads, or its path or `postgres://` URL (a PostgreSQL store is read
-   * with `loadBaseline`). @default PERFGUARD_DB, else baselines/perfguard.db
+   * The store the baselines are read from: an opened one (a SqliteStore or a PostgresStore,
+   * which stays open: its opener closes it), or its path or `postgres://` URL. A PostgreSQL
+   * store is read with `loadBaseline`. @default PERFGUARD_DB, else baselines/perfguard.db
    */
-  store?: SqliteStore | string;
+  store?: PerfguardStore | string;
 }
 
 /** Per-judgement adjustments of a detector's settings. */
@@ -124,18 +125,18 @@ export class PerformanceRegressionDetector {
         ? 'compare'
         : expectOneOf(record['environmentMismatch'], ['compare', 'skip'] as const, 'environmentMismatch');
     const store = record['store'];
-    this.ownsStore = !(store instanceof SqliteStore);
-    if (store instanceof SqliteStore) this.store = store;
+    this.ownsStore = !isPerfguardStore(store);
+    if (isPerfguardStore(store)) this.store = store;
     else if (typeof store === 'string') this.storePath = store;
     else if (store !== undefined) {
-      throw new ConfigError(`\`store\` must be a store path or a SqliteStore, received ${describeValue(store)}.`);
+      throw new ConfigError(`\`store\` must be a store path, a postgres:// URL, or an opened SqliteStore or PostgresStore, received ${describeValue(store)}.`);
     }
   }
 
   /** The SQLite store, for the synchronous `getBaseline`; a PostgreSQL store can only be read asynchronously. */
   private openSqliteStore(): SqliteStore {
-    const location = resolveStorePath({ path: this.storePath });
-    if (!(this.store instanceof SqliteStore) && isPostgresUrl(location)) {
+    const location = this.store?.location ?? resolveStorePath({ path: this.storePath });
+    if (this.store?.kind === 'postgres' || (this.store === undefined && isPostgresUrl(location))) {
       throw new ConfigError(
         `getBaseline reads the store synchronously, which only a SQLite store allows, and the store ${maskPassword(location)} is PostgreSQL. Use \`await detector.loadBaseline(name)\` instead.`,
       );

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { assertKnownOptions, describeValue, expectFunction, expectName, nonEmptyEnv } from '../_options';
 import type { ThresholdOverrides } from '../detector';
 import { ConfigError, describeError, MeasurementError } from '../errors';
-import { openStore, type PerfguardStore, resolveStorePath, SqliteStore } from '../store';
+import { isPerfguardStore, openStore, type PerfguardStore, resolveStorePath } from '../store';
 import { countInstructions, DEFAULT_INSTRUCTIONS_WARMUP, type Measurement, measureFunction, startSingleRun } from '../tracker';
 import { measurementOfCount } from './instructions-step';
 import type { PerformanceReport } from '../types';
@@ -26,8 +26,11 @@ import { currentRunId } from './run-context';
 
 /** Options of {@link PerformanceRegressionTester}. */
 export interface TesterOptions {
-  /** The store: a SqliteStore, a file path, or a `postgres://` URL. @default PERFGUARD_DB, else baselines/perfguard.db under rootDir */
-  store?: SqliteStore | string;
+  /**
+   * The store: an opened one (a SqliteStore or a PostgresStore, which stays open: its opener
+   * closes it), a file path, or a `postgres://` URL. @default PERFGUARD_DB, else baselines/perfguard.db under rootDir
+   */
+  store?: PerfguardStore | string;
   /** Project root: relative store paths and reported places resolve against it. @default process.cwd() */
   rootDir?: string;
   /** A detector to judge with (its thresholds, confidence and environment rule). */
@@ -75,7 +78,7 @@ export class PerformanceRegressionTester {
   private readonly defaults: BenchmarkOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly profileDir: string;
-  private readonly storeOption: SqliteStore | string | undefined;
+  private readonly storeOption: PerfguardStore | string | undefined;
   private readonly roundRunner: RoundRunner | null | undefined;
   private store: Promise<PerfguardStore> | undefined;
   private run: Promise<CurrentRun> | undefined;
@@ -92,8 +95,8 @@ export class PerformanceRegressionTester {
       options.profileDir ?? nonEmptyEnv(this.env['PERFGUARD_PROFILE_DIR']) ?? path.join('perfguard-reports', 'profiles'),
     );
     resolveBenchmarkOptions(this.defaults, {}, 'PerformanceRegressionTester defaults');
-    if (record['store'] !== undefined && typeof record['store'] !== 'string' && !(record['store'] instanceof SqliteStore)) {
-      throw new ConfigError(`\`store\` must be a store path or a SqliteStore, received ${describeValue(record['store'])}.`);
+    if (record['store'] !== undefined && typeof record['store'] !== 'string' && !isPerfguardStore(record['store'])) {
+      throw new ConfigError(`\`store\` must be a store path, a postgres:// URL, or an opened SqliteStore or PostgresStore, received ${describeValue(record['store'])}.`);
     }
     if (record['detector'] !== undefined && !(record['detector'] instanceof PerformanceRegressionDetector)) {
       throw new ConfigError(`\`detector\` must be a PerformanceRegressionDetector, received ${describeValue(record['detector'])}.`);
@@ -105,7 +108,7 @@ export class PerformanceRegressionTester {
         ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
         ...(options.environmentMismatch === undefined ? {} : { environmentMismatch: options.environmentMismatch }),
         // The tester's own store, so detector.getBaseline reads what benchmark writes.
-        store: this.storeOption instanceof SqliteStore ? this.storeOption : resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }),
+        store: isPerfguardStore(this.storeOption) ? this.storeOption : resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }),
       });
     roundsFromEnv(this.env);
   }
@@ -242,7 +245,7 @@ export class PerformanceRegressionTester {
   /** The store: the one passed in, else the one at `store` / PERFGUARD_DB / the default path, opened once. */
   private openStore(): Promise<PerfguardStore> {
     this.store ??=
-      this.storeOption instanceof SqliteStore
+      isPerfguardStore(this.storeOption)
         ? Promise.resolve(this.storeOption)
         : openStore(resolveStorePath({ path: this.storeOption, rootDir: this.rootDir, env: this.env }));
     return this.store;
@@ -253,7 +256,7 @@ export class PerformanceRegressionTester {
     const store = this.store;
     this.store = undefined;
     this.run = undefined;
-    if (store !== undefined && !(this.storeOption instanceof SqliteStore)) await (await store.catch(() => undefined))?.close();
+    if (store !== undefined && !isPerfguardStore(this.storeOption)) await (await store.catch(() => undefined))?.close();
     await this.detector.close();
   }
 }

@@ -5,7 +5,7 @@ export { SCHEMA_VERSION } from './_migrations';
 export type { CoverageReport, EpochPoint, OverviewRow, RegressionRow, SeriesPoint } from './dashboard-types';
 export type { DashboardReader, HistoryEntry, PerfguardStore, StoreCounts, StoreReader, StoreRecords, StoreWriter } from './perfguard-store';
 export { processesOf } from './result-processes';
-export { openStore } from './open-store';
+export { isPerfguardStore, openStore } from './open-store';
 export { pushStore } from './push-store';
 export type { PushOutcome } from './push-store';
 export { PostgresStore } from './postgres-store';

@@ -5,6 +5,14 @@ import { PostgresStore } from './postgres-store';
 import { type OpenStoreOptions, SqliteStore } from './sqlite-store';
 
 /**
+ * Whether `value` is an opened store of either backend ({@link SqliteStore} or
+ * {@link PostgresStore}), as the `store` options of the tester and detector accept.
+ */
+export function isPerfguardStore(value: unknown): value is PerfguardStore {
+  return value instanceof SqliteStore || value instanceof PostgresStore;
+}
+
+/**
  * Opens the store at `location`: a `postgres://` (or `postgresql://`) URL opens the shared
  * PostgreSQL store; anything else is a file path (SQLite, created when needed unless read-only).
  * @example const store = await openStore('baselines/perfguard.db');

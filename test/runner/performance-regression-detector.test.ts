@@ -79,7 +79,7 @@ describe('PerformanceRegressionDetector', () => {
     [{ confidence: 1 }, /`confidence` must be a probability from 0.5/],
     [{ environmentMismatch: 'ignore' }, /`environmentMismatch` must be one of 'compare', 'skip', received 'ignore'/],
     [{ thresholds: { duration: { warning: 0.9 } } }, /must be a factor above 1/],
-    [{ store: 42 }, /`store` must be a store path or a SqliteStore, received 42/],
+    [{ store: 42 }, /`store` must be a store path, a postgres:\/\/ URL, or an opened SqliteStore or PostgresStore, received 42/],
     [{ treshold: {} }, /unknown option `treshold`/],
   ])('refuses %p', (options, message) => {
     expect(() => new PerformanceRegressionDetector(options as never)).toThrow(message);

@@ -305,6 +305,10 @@ describe('PerformanceRegressionTester.benchmark', () => {
   it('refuses unknown tester options', () => {
     expect(() => new PerformanceRegressionTester({ stores: 'x.db' } as never)).toThrow(/unknown option `stores`\. Did you mean `store`\?/);
   });
+
+  it('refuses a store that is neither a location nor an opened store, naming what it takes', () => {
+    expect(() => new PerformanceRegressionTester({ store: { path: 'x.db' } } as never)).toThrow(/`store` must be a store path, a postgres:\/\/ URL, or an opened SqliteStore or PostgresStore, received/);
+  });
 });
 
 describe('PerformanceRegressionTester inside a fresh-process round', () => {

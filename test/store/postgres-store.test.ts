@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, StoreError } from '../../src/errors';
 import { PerformanceRegressionDetector } from '../../src/runner/performance-regression-detector';
+import { PerformanceRegressionTester } from '../../src/runner/performance-regression-tester';
 import { SCHEMA_VERSION } from '../../src/store/_migrations';
 import { PG_SCHEMA_VERSION } from '../../src/store/_pg-migrations';
 import { parsePostgresUrl } from '../../src/store/_pg-url';
@@ -11,6 +12,8 @@ import type { PerfguardStore } from '../../src/store/perfguard-store';
 import { PostgresStore } from '../../src/store/postgres-store';
 import { resolveStorePath } from '../../src/store/store-path';
 import { maskPassword } from '../../src/store/store-url';
+import { createFakeClock } from '../helpers/fake-clock';
+import { plantedWork } from '../helpers/planted';
 import { makeEpoch, makeResult, makeRun } from '../helpers/records';
 import { adminQuery, closedPort, createTestDatabase, describeWithPostgres, freshSchema, testCertificate, testRole, type TestDatabase } from '../helpers/postgres';
 
@@ -306,6 +309,23 @@ describeWithPostgres()('the PostgreSQL store on a real server', () => {
       } finally {
         await detector.close();
       }
+    });
+
+    it('takes an opened PostgresStore: the tester records into it, the detector reads it back, and neither closes it', async () => {
+      const url = database.url(freshSchema('instance'));
+      const store = await open(url);
+      const clock = createFakeClock();
+      const tester = new PerformanceRegressionTester({ store, env: { PERFGUARD_RUN_ID: 'pg-instance', UPDATE_PERFORMANCE_BASELINE: 'true' }, defaults: { clock, time: 100, rounds: 1 }, roundRunner: null });
+      const report = await tester.benchmark(plantedWork(clock, 2_000_000), 'given_store');
+      expect(report.status).toBe('baseline-updated');
+      await tester.close();
+      const detector = new PerformanceRegressionDetector({ store });
+      const baseline = await detector.loadBaseline('given_store', report.environment.key);
+      expect(baseline?.medianDuration).toBeCloseTo(report.duration.median, 9);
+      expect(() => detector.getBaseline('given_store', report.environment.key)).toThrow(/only a SQLite store allows, and the store postgres:\/\/perfguard_test:\*\*\*\*@.* is PostgreSQL\. Use `await detector\.loadBaseline\(name\)` instead/);
+      await detector.close();
+      // Still open: whoever opened a store closes it.
+      expect((await store.counts()).results).toBe(1);
     });
   });
 
