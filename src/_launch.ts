@@ -67,11 +67,14 @@ export function jestCommandOfThisProcess(): JestCommand | undefined {
   return { node: process.execPath, nodeArgs: [...process.execArgv], jest, args: configArguments(process.argv.slice(2)), cwd: process.cwd() };
 }
 
-/** Writes the reporter's state for `perfguard test`, when it launched this Jest. */
+/**
+ * Writes the reporter's state for `perfguard test`, when it launched this Jest. Readable by
+ * this user only: the store location may be a `postgres://` URL with its password.
+ */
 export function writeLaunchState(env: NodeJS.ProcessEnv, state: LaunchState): boolean {
   const file = env[LAUNCH_STATE_ENV];
   if (file === undefined || file === '') return false;
-  fs.writeFileSync(file, JSON.stringify(state));
+  fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
   return true;
 }
 
