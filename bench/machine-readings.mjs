@@ -2,7 +2,9 @@
 // moves with a workload between processes? Each process (a fresh Node) times the workload for
 // 1.2 s in batches and, between batches, perfguard's two reference loops (core and cache), a
 // many-chain integer loop (a core's execution ports busy, as ordinary code keeps them), a
-// streaming write over 64 MB (memory bandwidth past the L3), and the other processes' share of
+// streaming write over 64 MB (memory bandwidth past the L3), a loop of short-lived objects
+// (the allocator and scavenger), ordinary code of its own (sorting, JSON, a regular expression,
+// a Map), and the other processes' share of
 // the CPUs from /proc/stat (Linux). Unless `quiet`, three neighbours burn CPU in random
 // 50–500 ms bursts, as in bench:verdicts. Prints each process's readings over the study's
 // medians, in the order measured, and each reading's correlation with the workload's log time.
@@ -37,19 +39,35 @@ let sink = 0;
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const timed = (work) => { const r = []; for (let k = 0; k < 7; k++) { const s = now(); work(); r.push(Number(now() - s)); } return median(r); };
 const chainsProbe = () => timed(() => { sink ^= chains(20000); });
+// Ordinary code of its own (strings sorted, a JSON round trip, a regular expression, a Map),
+// none of it the workload's: does the machine slow ordinary code as a whole?
+const WORDS = Array.from({ length: 300 }, (_, i) => 'w' + ((i * 7919) % 1000) + '-' + (i % 13));
+const RECORD = Array.from({ length: 20 }, (_, i) => ({ id: i, name: WORDS[i], tags: [i, i * 2], ok: i % 2 === 0 }));
+const LINE = WORDS.slice(0, 120).join(' 12 ');
+const ordinaryWork = () => {
+  const sorted = [...WORDS].sort();
+  const copy = JSON.parse(JSON.stringify(RECORD));
+  const masked = LINE.replace(/[0-9]+/g, '#');
+  const index = new Map();
+  for (let i = 0; i < WORDS.length; i++) index.set(WORDS[i], i);
+  return sorted.length + copy.length + masked.length + index.size;
+};
+const ordinaryProbe = () => timed(() => { sink ^= ordinaryWork(); });
+// Short-lived objects, as ordinary code makes them: what the allocator and the scavenger cost now.
+const allocProbe = () => timed(() => { let kept = null; for (let i = 0; i < 2000; i++) kept = { i, next: kept, tags: [i, i + 1] }; sink ^= kept.i; });
 const streamProbe = () => timed(() => { const end = streamAt + 65536; for (let i = streamAt; i < end; i += 16) stream[i] = i; streamAt = end % stream.length; });
-for (let i = 0; i < 100; i++) { sink += fn(); chainsProbe(); streamProbe(); }
+for (let i = 0; i < 100; i++) { sink += fn(); chainsProbe(); streamProbe(); allocProbe(); ordinaryProbe(); }
 const s0 = cpus(), c0 = process.cpuUsage(), t0 = now();
-const times = [], core = [], cache = [], ports = [], memory = [];
+const times = [], core = [], cache = [], ports = [], memory = [], alloc = [], ordinary = [];
 while (Number(now() - t0) < 1.2e9) {
   for (let b = 0; b < 20; b++) { const a = now(); for (let k = 0; k < 5; k++) sink += fn(); times.push(Number(now() - a) / 5); }
   const loops = probeMachine(now);
-  core.push(loops.computeNs); cache.push(loops.memoryNs); ports.push(chainsProbe()); memory.push(streamProbe());
+  core.push(loops.computeNs); cache.push(loops.memoryNs); ports.push(chainsProbe()); memory.push(streamProbe()); alloc.push(allocProbe()); ordinary.push(ordinaryProbe());
 }
 const wallS = Number(now() - t0) / 1e9, own = process.cpuUsage(c0), s1 = cpus();
 const ownS = (own.user + own.system) / 1e6;
 const others = s0 === null || s1 === null ? null : Math.max(0, (s1.busy - s0.busy) / 100 - ownS) / ((s1.all - s0.all) / 100);
-console.log(JSON.stringify({ workloadNs: median(times), core: median(core), cache: median(cache), ports: median(ports), memory: median(memory), others, cpuPerWall: ownS / wallS, sink: sink % 2 }));
+console.log(JSON.stringify({ workloadNs: median(times), core: median(core), cache: median(cache), ports: median(ports), memory: median(memory), alloc: median(alloc), ordinary: median(ordinary), others, cpuPerWall: ownS / wallS, sink: sink % 2 }));
 `;
 
 const NEIGHBOUR = `const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -74,7 +92,7 @@ try {
 process.stderr.write('\n');
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-const READINGS = ['core', 'cache', 'ports', 'memory'];
+const READINGS = ['core', 'cache', 'ports', 'memory', 'alloc', 'ordinary'];
 const centres = Object.fromEntries(['workloadNs', ...READINGS].map((key) => [key, median(rows.map((row) => row[key]))]));
 console.log(`${name}, ${processes} processes, ${quiet ? 'quiet' : 'beside three bursty neighbours'}: each over the study's median`);
 console.log(['workload', ...READINGS, 'others', 'cpu/wall'].join('\t'));
