@@ -96,6 +96,12 @@ export interface RunEvidence {
    * null when unknown.
    */
   detectableFactor: number | null;
+  /**
+   * The share of that spread which a sitting's runs (the measuring process and its fresh-process
+   * rounds, started back to back) share, 0 to 1: how little more rounds of one sitting add.
+   * Absent from reports written before it was recorded.
+   */
+  sittingShare?: number;
   /** The speeds runs settle at: one, or several for bimodal code. */
   groups: SpeedGroup[];
   /**

@@ -1,8 +1,10 @@
+import { gammaln } from 'simple-statistics';
 import { formatMetric } from '../_format';
 import { medianOf } from '../stats';
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
 import { MEMBERSHIP_Z, matchGroup, type RunComparison, speedRange } from './run-comparison';
+import { effectiveRuns } from './sittings';
 import type { ConditionedRun, RunConditions, RunPoint } from './run-point';
 import type { MetricThresholds, MetricType } from './thresholds';
 import { minGroupSize } from './run-groups';
@@ -232,9 +234,9 @@ function notImproved(context: RuleContext, factor: number): string | null {
   if (!faster) {
     return `${shown(factor)}: faster, but runs of unchanged code have been as fast (the fastest of ${n} reference runs: ${formatMetric(context.metricType, fastestReference)})`;
   }
-  const chance = allFasterChance(n, k);
+  const chance = allFasterChance(n, context.comparison.effectiveRuns);
   if (chance > 1 - IMPROVEMENT_CONFIDENCE) {
-    return `${shown(factor)}: faster than all ${n} reference run(s), but ${k} current and ${n} reference run(s) are too few to call it improved (runs of unchanged code would all be this fast ${percent(chance)} of the time)`;
+    return `${shown(factor)}: faster than all ${n} reference run(s), but ${runsCounted(k, context.comparison.effectiveRuns)} and ${n} reference run(s) are too few to call it improved (runs of unchanged code would all be this fast ${percent(chance)} of the time)`;
   }
   const machine = fasterMachineOf(context);
   if (machine !== null && factor / machine > 1 / context.thresholds.warning) {
@@ -281,8 +283,13 @@ function referenceDeltas(ref: Reference, scale: MetricScale): number[] {
  * fastest of them when `asSlow` of `reference` runs already did (all runs exchangeable):
  * C(asSlow + current, current) / C(reference + current, current). A rank test that assumes
  * nothing about how the runs spread; {@link allFasterChance} is its mirror with `asSlow` 0.
+ * `current` may be fractional: runs of one sitting worth fewer independent ones.
  */
 export function asSlowChance(reference: number, asSlow: number, current: number): number {
+  if (!Number.isInteger(current)) {
+    // Runs of one sitting counted as fewer independent ones (effectiveRuns): the same ratio by Γ.
+    return Math.exp(gammaln(asSlow + current + 1) - gammaln(asSlow + 1) + gammaln(reference + 1) - gammaln(reference + current + 1));
+  }
   let chance = 1;
   for (let i = 1; i <= current; i++) chance *= (asSlow + i) / (reference + i);
   return chance;
@@ -341,7 +348,7 @@ const evidenceRule: DecisionRule = (context) => {
     return withheld(
       context,
       'evidence',
-      `${shown(context.fields.regressionFactor)}, but within what runs of unchanged code do (confidence ${percent(slower)} < ${percent(context.confidence)} over ${context.ref.runs.length} reference and ${context.current.length} current runs)`,
+      `${shown(context.fields.regressionFactor)}, but within what runs of unchanged code do (confidence ${percent(slower)} < ${percent(context.confidence)} over ${context.ref.runs.length} reference and ${runsCounted(context.current.length, context.comparison.effectiveRuns)} current)`,
     );
   }
   // Each run's distance from the speed it matches, so a run of a fast speed is ranked against its own speed's runs.
@@ -350,22 +357,33 @@ const evidenceRule: DecisionRule = (context) => {
   const n = deltas.length;
   const asSlow = deltas.filter((delta) => delta >= fastestCurrent).length;
   // Screening a first run: could the runs after the rounds reach it, were they all as slow?
-  const runs = Math.max(context.plannedRuns ?? 0, context.current.length);
+  const planned = Math.max(context.plannedRuns ?? 0, context.current.length);
+  // The runs of one sitting share its moment: ranked as the independent runs they are worth.
+  const runs = effectiveRuns(planned, context.comparison.sittingShare);
   if (isProvenByRanks(n, asSlow, runs, isHeldYoung(context.metricType, context.measuredBeside))) return undefined;
   const chance = asSlowChance(n, asSlow, runs);
+  const counted = runsCounted(planned, runs);
   if (asSlow === 0) {
     return withheld(
       context,
       'history',
-      `${shown(context.fields.regressionFactor)} and slower than all ${n} runs of unchanged code, but the baseline is young (fewer than ${YOUNG_REFERENCE_RUNS} runs, mostly taken in one sitting, may not have shown every speed the code settles at), and ${runs} runs of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)}): more runs of this code (fresh-process rounds), more runs on main, or a baseline founded on more runs on main (UPDATE_PERFORMANCE_BASELINE=true perfguard test --rounds ${YOUNG_REFERENCE_RUNS}, which accepts the code measured as the baseline) settle it`,
+      `${shown(context.fields.regressionFactor)} and slower than all ${n} runs of unchanged code, but the baseline is young (fewer than ${YOUNG_REFERENCE_RUNS} runs, mostly taken in one sitting, may not have shown every speed the code settles at), and ${counted} of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)}): more runs of this code (fresh-process rounds), more runs on main, or a baseline founded on more runs on main (UPDATE_PERFORMANCE_BASELINE=true perfguard test --rounds ${YOUNG_REFERENCE_RUNS}, which accepts the code measured as the baseline) settle it`,
     );
   }
   return withheld(
     context,
     'evidence',
-    `${shown(context.fields.regressionFactor)}, but ${asSlow} of ${n} runs of unchanged code were as slow as the fastest of these ${context.current.length} (against the speed each matches): ${runs} runs of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)} to call it a slowdown)`,
+    `${shown(context.fields.regressionFactor)}, but ${asSlow} of ${n} runs of unchanged code were as slow as the fastest of these ${context.current.length} (against the speed each matches): ${counted} of unchanged code would all be this slow ${percent(chance)} of the time (at most ${percent(AS_SLOW_CHANCE)} to call it a slowdown)`,
   );
 };
+
+/**
+ * `runs` runs, and what they are worth as independent runs when their sitting's moment
+ * counts them as fewer: "3 runs", or "3 runs of one sitting (worth 1.6)".
+ */
+function runsCounted(runs: number, worth: number): string {
+  return runs - worth < 0.05 ? `${runs} runs` : `${runs} runs of one sitting (worth ${worth.toFixed(1)}, as the sitting's moment moves them together)`;
+}
 
 /**
  * Whether a young baseline's runs hold this metric to ranks ({@link YOUNG_REFERENCE_RUNS}):

@@ -44,6 +44,8 @@ export interface ProcessJudgement {
 
 /** From this memory-loop factor on, a report says the caches were busier than for the reference runs. */
 export const BUSY_MEMORY_NOTE = 1.5;
+/** From this sitting share on, the detectable-effect note says more rounds add little. */
+export const SHARED_SITTING_NOTE = 0.5;
 /** Below this many reference runs, a report says the history is short. */
 export const LITTLE_HISTORY_RUNS = 3;
 
@@ -69,15 +71,25 @@ function thresholdsFor(metric: MetricType, thresholds: Thresholds): MetricThresh
   return metric === 'instructions' ? { ...thresholds.duration, minimumDelta: 0 } : thresholds[metric];
 }
 
+/** The sitting of the current runs: the measuring process and its fresh-process rounds. */
+const CURRENT_SITTING = 'current';
+
+/**
+ * The runs of `processes` for one metric. A stored process belongs to its result's sitting;
+ * current processes (the measuring process, then its rounds) to the current sitting.
+ */
 function runsOf(processes: readonly (ProcessFigures | StoredProcess)[], pick: PickValue): ConditionedRun[] {
-  return processes.flatMap((process) => {
+  return processes.flatMap((process, position) => {
     const value = pick(process);
     if (value === null || !Number.isFinite(value)) return [];
+    const stored = 'resultId' in process;
     return [
       {
         value,
         at: process.measuredAt,
         isFounding: 'isFounding' in process ? process.isFounding : false,
+        sitting: stored ? process.resultId : CURRENT_SITTING,
+        round: stored ? process.index : position,
         conditions: {
           machineProbeNs: process.machineProbeNs,
           memoryProbeNs: process.memoryProbeNs,
@@ -157,6 +169,7 @@ function evidenceOf(judgement: RunJudgement, reference: Reference): RunEvidence 
     currentRuns: judgement.verdict.status === 'no-baseline' ? 0 : judgement.verdict.runs.current,
     spread,
     detectableFactor: judgement.detectableFactor,
+    sittingShare: judgement.comparison?.sittingShare ?? 0,
     groups: reference.groups.map((group) => ({ duration: Math.exp(group.x), runs: group.runs })),
     foundingSetAside:
       reference.setAside === null
@@ -181,7 +194,7 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
       message: `runs of this benchmark vary ${spreadPercent(evidence.spread)} between processes here, so only slowdowns of ${evidence.detectableFactor.toFixed(2)}x or more can be proven: ${
         mode === 'instructions'
           ? 'its count is not deterministic (time, randomness, I/O or a hash seed changes the work); make the work fixed'
-          : 'give it more work per call, or count instructions'
+          : `give it more work per call, or count instructions${(evidence.sittingShare ?? 0) >= SHARED_SITTING_NOTE ? `; runs measured back to back move together here (${Math.round((evidence.sittingShare ?? 0) * 100)} % of that spread), so more rounds add little` : ''}`
       }`,
     });
   }

@@ -17,8 +17,9 @@ import {
 } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
-import { compareRuns, detectableFactor, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
+import { compareRuns, detectableFactor, matchGroup, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
 import type { ConditionedRun, RunConditions } from './run-point';
+import { effectiveRuns, sittingSpreadOf } from './sittings';
 import { isSpeedMetric, type MetricThresholds, type MetricType } from './thresholds';
 import type { MetricVerdict } from './verdict';
 
@@ -185,7 +186,11 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
   const scale = scaleOf(input.metricType);
   const ref = buildReference(input.reference, scale, input.thresholds.warning);
   if (ref === undefined || input.current.length === 0) return noBaseline(input);
-  const comparison = compareRuns(ref, input.current.map((run) => run.value), scale, input.confidence, input.withinRunSpread);
+  const sittings = sittingSpreadOf(ref.runs, input.current, (run) => {
+    const x = scale.toScale(run.value);
+    return x - matchGroup(x, ref.groups, ref.spread, scale.spreadFloor).x;
+  });
+  const comparison = compareRuns(ref, input.current.map((run) => run.value), scale, input.confidence, { withinRun: input.withinRunSpread, sittings });
   const { baselineValue, currentValue, factor } = centres(scale, comparison, input.current);
   const reference = ref.runs as ConditionedRun[];
   const context: RuleContext = {
@@ -222,27 +227,30 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
     verdict: decide(context),
     reference: ref,
     comparison,
-    detectableFactor: detectableOf(input, ref, scale),
+    detectableFactor: detectableOf(input, ref, scale, { share: comparison.sittingShare, referenceSittings: sittings?.referenceSittings }),
   };
 }
 
 /**
  * The smallest slowdown this verdict's rule proves 9 times in 10 here: over the runs a flagged
- * verdict rests on (against a young baseline, as many as ranks need) and by the evidence
- * rule's t test and ranks both. Null on a linear scale.
+ * verdict rests on (against a young baseline, as many as ranks need), as much as one sitting's
+ * runs are worth, and by the evidence rule's t test and ranks both. Null on a linear scale.
  */
-function detectableOf(input: JudgeRunsInput, ref: Reference, scale: MetricScale): number | null {
+function detectableOf(input: JudgeRunsInput, ref: Reference, scale: MetricScale, sittings: { share: number; referenceSittings: number | undefined }): number | null {
   if (!scale.isLog) return null;
   const referenceRuns = ref.runs.length;
   const heldYoung = isHeldYoung(input.metricType, input.measuredBeside);
   const currentRuns = input.rounds >= 1 && heldYoung ? runsToProve(referenceRuns, 1 + input.rounds) : 1 + input.rounds;
+  const worth = effectiveRuns(currentRuns, sittings.share);
   return detectableFactor({
     spread: ref.spread,
     referenceRuns,
     currentRuns,
+    sittingShare: sittings.share,
+    ...(sittings.referenceSittings === undefined ? {} : { referenceSittings: sittings.referenceSittings }),
     level: input.confidence,
     spreadFloor: scale.spreadFloor,
-    isProvableAsSlow: (asSlow) => isProvenByRanks(referenceRuns, asSlow, currentRuns, heldYoung),
+    isProvableAsSlow: (asSlow) => isProvenByRanks(referenceRuns, asSlow, worth, heldYoung),
   });
 }
 

@@ -2,6 +2,7 @@ import { type GroupSpread, type Interval, normalUpperTail, pooledStandardDeviati
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
 import { SPREAD_FLOOR, type RunGroup } from './run-groups';
+import { effectiveRuns, type SittingSpread, sittingShare } from './sittings';
 
 /** How the current runs compare with the reference, on the comparison scale. */
 export interface RunComparison {
@@ -19,14 +20,26 @@ export interface RunComparison {
   confidenceSlower: number | null;
   /** Interval of `meanDelta` at the verdict's confidence; null without degrees of freedom. */
   interval: Interval | null;
+  /** Share of the spread between runs that runs of one sitting share, 0 to 1 ({@link sittingShare}). */
+  sittingShare: number;
+  /** What the current runs, one sitting's, are worth as independent runs ({@link effectiveRuns}). */
+  effectiveRuns: number;
 }
 
 /**
- * A reference centre is the median of its runs, which varies about π/2 times as much as a
- * mean of as many runs; from three runs on the standard error allows for that.
+ * Variance of a reference centre, in units of one run's: the median of its runs, which varies
+ * about π/2 times as much as a mean of as many runs (from three runs on). Runs drawn from
+ * fewer sittings than runs average away less: a share `share` of their variance moves with
+ * the sitting, and only `sittings` draws of it were taken.
  */
-function referenceVariance(runs: number): number {
-  return (runs >= 3 ? Math.PI / 2 : 1) / Math.max(runs, 1);
+function referenceVariance(runs: number, share = 0, sittings = runs): number {
+  const n = Math.max(runs, 1);
+  return (runs >= 3 ? Math.PI / 2 : 1) * (share / Math.min(Math.max(sittings, 1), n) + (1 - share) / n);
+}
+
+/** Variance of the mean of `runs` runs of one sitting sharing `share` of their variance, in units of one run's. */
+function sittingVariance(runs: number, share: number): number {
+  return share + (1 - share) / Math.max(runs, 1);
 }
 
 /** z for the prediction bound that says a run could belong to a speed (about 99 %). */
@@ -50,14 +63,25 @@ export function speedRange(group: RunGroup, spread: GroupSpread, floor = SPREAD_
   return { lower: group.x - half, upper: group.x + half };
 }
 
+/** What else {@link compareRuns} weighs. */
+export interface CompareOptions {
+  /** Spread between the counted rounds inside the current process (instruction counts), pooled with the runs'. */
+  withinRun?: GroupSpread | undefined;
+  /** How runs spread inside their sittings: the current runs are one sitting, and so are the reference's rounds. */
+  sittings?: SittingSpread | undefined;
+}
+
 /**
  * Compares current runs with a reference: each run against the speed it matches, the mean
  * distance, its standard error from the spread between runs (the reference runs' around the
  * speeds the current runs matched, pooled with the current runs' around their mean), and
- * Student's t on those degrees of freedom. With one current run this is the prediction interval of a new run; with several
- * (fresh-process rounds) the two-sample comparison of their centres.
+ * Student's t on those degrees of freedom. With one current run this is the prediction
+ * interval of a new run; with several (fresh-process rounds) the two-sample comparison of
+ * their centres, where the part of the spread a sitting shares ({@link sittingShare}) does not
+ * average away over its rounds: three rounds that ran in one slow moment are one moment.
  */
-export function compareRuns(reference: Reference, current: readonly number[], scale: MetricScale, level: number, withinRun?: GroupSpread): RunComparison {
+export function compareRuns(reference: Reference, current: readonly number[], scale: MetricScale, level: number, options: CompareOptions = {}): RunComparison {
+  const { withinRun } = options;
   const xs = current.map((value) => scale.toScale(value));
   const matched = xs.map((x) => matchGroup(x, reference.groups, reference.spread, scale.spreadFloor));
   const deltas = xs.map((x, i) => x - (matched[i]?.x ?? 0));
@@ -69,10 +93,16 @@ export function compareRuns(reference: Reference, current: readonly number[], sc
   // Instruction counts add the spread between a process's own counted rounds.
   const spread = pooledStandardDeviation(withinRun === undefined ? spreads : [...spreads, withinRun]);
   const s = Math.max(spread.standardDeviation, scale.spreadFloor);
-  const matchedRuns = matched.reduce((sum, group) => sum + referenceVariance(group.runs), 0) / Math.max(matched.length, 1);
-  const standardError = s * Math.sqrt(matchedRuns + 1 / Math.max(xs.length, 1));
+  // Against the reference's spread alone: the current runs' own spread holds the first run the
+  // screen picked for reading far off, which says its sitting's moment did not last, not that it did.
+  const share = sittingShare(options.sittings, Math.max(reference.spread.standardDeviation, scale.spreadFloor));
+  // A speed's runs come from about its share of the reference's sittings.
+  const sittingsPerRun = (options.sittings?.referenceSittings ?? reference.runs.length) / Math.max(reference.runs.length, 1);
+  const matchedRuns = matched.reduce((sum, group) => sum + referenceVariance(group.runs, share, group.runs * sittingsPerRun), 0) / Math.max(matched.length, 1);
+  const standardError = s * Math.sqrt(matchedRuns + sittingVariance(xs.length, share));
+  const sittings = { sittingShare: share, effectiveRuns: effectiveRuns(xs.length, share) };
   if (spread.degreesOfFreedom < 1 || standardError === 0) {
-    return { matched, deltas, meanDelta, spread, standardError, confidenceSlower: null, interval: null };
+    return { matched, deltas, meanDelta, spread, standardError, confidenceSlower: null, interval: null, ...sittings };
   }
   const t = meanDelta / standardError;
   const half = studentTQuantile((1 + level) / 2, spread.degreesOfFreedom) * standardError;
@@ -84,6 +114,7 @@ export function compareRuns(reference: Reference, current: readonly number[], sc
     standardError,
     confidenceSlower: studentTCdf(t, spread.degreesOfFreedom),
     interval: { lower: meanDelta - half, upper: meanDelta + half, level },
+    ...sittings,
   };
 }
 
@@ -100,13 +131,17 @@ export interface DetectableInput {
   referenceRuns: number;
   /** Current runs the final verdict rests on after a flag: 1 plus the fresh-process rounds. */
   currentRuns: number;
+  /** Share of the spread that runs of one sitting share ({@link sittingShare}). @default 0 */
+  sittingShare?: number;
+  /** Sittings the reference runs come from. @default referenceRuns */
+  referenceSittings?: number;
   /** Evidence level of the verdict. */
   level: number;
   /** Smallest spread assumed (the metric's scale). @default 0.005 */
   spreadFloor?: number;
   /**
    * The rank evidence: whether a slowdown is proven when this many reference runs were as slow
-   * as the fastest current run. Absent: the t test alone.
+   * as the fastest current run (the runs counted as {@link effectiveRuns}). Absent: the t test alone.
    */
   isProvableAsSlow?: (asSlow: number) => boolean;
 }
@@ -165,9 +200,11 @@ export function rankProbability(shift: number, referenceRuns: number, currentRun
 function detectionProbabilityOf(input: DetectableInput): (delta: number) => number {
   const s = Math.max(input.spread.standardDeviation, input.spreadFloor ?? SPREAD_FLOOR);
   const df = Math.max(input.spread.degreesOfFreedom, 1);
-  const reference = referenceVariance(input.referenceRuns);
+  const share = input.sittingShare ?? 0;
+  const reference = referenceVariance(input.referenceRuns, share, input.referenceSittings);
   const firstRun = s * Math.sqrt(reference + 1);
-  const allRuns = s * Math.sqrt(reference + 1 / input.currentRuns);
+  const allRuns = s * Math.sqrt(reference + sittingVariance(input.currentRuns, share));
+  const ranked = effectiveRuns(input.currentRuns, share);
   const screenQuantile = studentTQuantile(SCREEN_CONFIDENCE, df);
   const testQuantile = studentTQuantile(input.level, df);
   const counts = input.isProvableAsSlow === undefined ? undefined : provableCounts(input.referenceRuns, input.isProvableAsSlow);
@@ -177,8 +214,8 @@ function detectionProbabilityOf(input: DetectableInput): (delta: number) => numb
   return (delta) => {
     const screened = input.currentRuns > 1 ? normalUpperTail(screenQuantile - delta / firstRun) : 1;
     const tested = normalUpperTail(testQuantile - delta / allRuns);
-    const ranked = counts === undefined ? 1 : rankChance(delta / s, input.referenceRuns, input.currentRuns, counts);
-    return screened * Math.min(tested, ranked);
+    const byRanks = counts === undefined ? 1 : rankChance(delta / s, input.referenceRuns, ranked, counts);
+    return screened * Math.min(tested, byRanks);
   };
 }
 

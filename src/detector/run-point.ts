@@ -10,6 +10,13 @@ export interface RunPoint {
   at: string;
   /** One of the runs the baseline epoch was founded on. */
   isFounding: boolean;
+  /**
+   * The sitting the run belongs to: its measuring process and that process's fresh-process
+   * rounds, started back to back (a stored result's id). Absent: a sitting of its own.
+   */
+  sitting?: string | undefined;
+  /** 0 for the measuring process, 1 and up for its fresh-process rounds. @default 0 */
+  round?: number | undefined;
 }
 
 /** What a run's machine was doing, read by the guards (duration only). */

@@ -5,6 +5,7 @@ export type { Interval } from './confidence-interval';
 export { mannWhitneyGreater } from './mann-whitney';
 export type { MannWhitneyResult } from './mann-whitney';
 export { normalQuantile, normalUpperTail } from './normal';
+export { chiSquaredQuantile } from './chi-squared';
 export { countOutliers } from './outliers';
 export type { OutlierCount } from './outliers';
 export { createSeededRandom } from './random';

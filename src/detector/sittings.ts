@@ -1,0 +1,85 @@
+import { chiSquaredQuantile, type GroupSpread, pooledStandardDeviation, spreadOf } from '../stats';
+import type { RunPoint } from './run-point';
+
+/**
+ * How runs of one sitting (a measuring process and its fresh-process rounds, started back to
+ * back) spread around each other, against how runs spread across sittings: what tells whether
+ * the rounds escape the moment their sitting ran in.
+ */
+export interface SittingSpread {
+  /** Spread of runs around their own sitting's mean, on the comparison scale, pooled over sittings. */
+  within: GroupSpread;
+  /** Distinct sittings among the reference runs (a run without one is a sitting of its own). */
+  referenceSittings: number;
+}
+
+/**
+ * The runs of a sitting that show its spread without the screen's pick: every founding run
+ * (founding measures all its rounds), else only the fresh-process rounds. A first run was
+ * sent to rounds for reading far from the reference, so beside its rounds it would look like
+ * spread inside the sitting when it is the reason the sitting got rounds.
+ */
+function unpicked(runs: readonly RunPoint[]): RunPoint[] {
+  return runs.filter((run) => run.isFounding || (run.round ?? 0) >= 1);
+}
+
+function bySitting(runs: readonly RunPoint[]): RunPoint[][] {
+  const sittings = new Map<string, RunPoint[]>();
+  for (const run of runs) {
+    if (run.sitting === undefined) continue;
+    const members = sittings.get(run.sitting) ?? [];
+    members.push(run);
+    sittings.set(run.sitting, members);
+  }
+  return [...sittings.values()];
+}
+
+/**
+ * The spread between runs of one sitting, from the reference's sittings and the current one,
+ * on each run's `distance` from the speed it matches (so bimodal code's speeds are not taken
+ * for spread), and how many sittings the reference holds. Undefined when no run names its
+ * sitting (runs judged without a store), which judges every run as a sitting of its own.
+ */
+export function sittingSpreadOf(reference: readonly RunPoint[], current: readonly RunPoint[], distance: (run: RunPoint) => number): SittingSpread | undefined {
+  const all = [...reference, ...current];
+  if (all.every((run) => run.sitting === undefined)) return undefined;
+  const spreads = bySitting(all).map((members) => spreadOf(unpicked(members).map(distance)));
+  const named = new Set(reference.flatMap((run) => (run.sitting === undefined ? [] : [run.sitting])));
+  const unnamed = reference.filter((run) => run.sitting === undefined).length;
+  return { within: pooledStandardDeviation(spreads), referenceSittings: named.size + unnamed };
+}
+
+/**
+ * One-sided level of the upper bound on the spread inside sittings that the share is read from.
+ * @default 0.9
+ */
+export const SITTING_SPREAD_LEVEL = 0.9;
+
+/**
+ * The share of the spread between runs that a whole sitting shares (0 to 1): 1 − within² /
+ * between-runs², the intraclass correlation of a one-way random-effects model of runs inside
+ * sittings. A moment of the machine that lasts longer than a sitting (here from about 5 s to
+ * over 40 s) moves its first run and its rounds alike: in the verdicts bench's stores (at
+ * abbde0a) rounds of one sitting spread 0.6–0.9 times as much as first runs of different
+ * sittings. The spread inside sittings is taken at its upper bound
+ * ({@link SITTING_SPREAD_LEVEL}, chi-squared on its degrees of freedom), so the share is the
+ * least the runs allow: a few sittings whose rounds happened to agree do not take the rounds'
+ * worth away (runs that wandered independently read a share of 0.66 over six degrees of
+ * freedom from the point estimate). 0 when the spread inside sittings is unknown, which
+ * judges runs as independent.
+ */
+export function sittingShare(sittings: SittingSpread | undefined, runSpread: number): number {
+  if (sittings === undefined || sittings.within.degreesOfFreedom < 1 || runSpread <= 0) return 0;
+  const { standardDeviation, degreesOfFreedom } = sittings.within;
+  const withinUpper = (standardDeviation ** 2 * degreesOfFreedom) / chiSquaredQuantile(1 - SITTING_SPREAD_LEVEL, degreesOfFreedom);
+  return Math.min(1, Math.max(0, 1 - withinUpper / runSpread ** 2));
+}
+
+/**
+ * What `runs` runs of one sitting are worth as independent runs when they share `share` of
+ * their variance: runs / (1 + (runs − 1) × share), Kish's design effect for a cluster. One
+ * sitting's three rounds at a share of 0.5 count as 1.5 runs.
+ */
+export function effectiveRuns(runs: number, share: number): number {
+  return runs / (1 + (runs - 1) * share);
+}
