@@ -9,7 +9,7 @@ import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
 import { buildReference, type Reference } from './reference';
 import type { ConditionedRun } from './run-point';
 import type { MetricThresholds, MetricType, Thresholds } from './thresholds';
-import type { MetricVerdict } from './verdict';
+import { isRegressionVerdict, type MetricVerdict } from './verdict';
 
 /** A baseline epoch with the runs of unchanged code since it was founded: what a verdict compares with. */
 export interface ReferenceRuns {
@@ -264,6 +264,29 @@ function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, enviro
 }
 
 /**
+ * A CPU-time alarm on runs whose wall time was held back as `bimodal` is held back too, unless
+ * CPU time grew past its warning threshold beyond the wall time's own factor (work moved to
+ * other threads). The speeds code settles at are the processes', and CPU time per call is the
+ * same runs' time without the waits, so it moved with them: but each metric asks whether
+ * unchanged runs have read this slow at its own warning threshold, and CPU time's is higher.
+ * The example suite's json_round_trip_1k_orders ran three processes at 5.40–5.78 ms against
+ * unchanged runs at 3.12–5.40 ms (wall and CPU time alike): wall time, 1.38x, was held back
+ * since three unchanged runs had run past 1.2x, while CPU time, 1.27x, was called a warning,
+ * since only one had run past 1.25x.
+ */
+function withWallTimeSpeeds(verdict: MetricVerdict, wall: MetricVerdict | undefined, cpuWarning: number): MetricVerdict {
+  if (verdict.metricType !== 'cpu' || !isRegressionVerdict(verdict) || wall?.status !== 'inconclusive' || wall.withheldBy !== 'bimodal') return verdict;
+  const beyond = verdict.regressionFactor / wall.regressionFactor;
+  if (beyond >= cpuWarning) return verdict;
+  return {
+    ...verdict,
+    status: 'inconclusive',
+    withheldBy: 'bimodal',
+    reason: `${verdict.regressionFactor.toFixed(2)}x, but the wall time of the same runs (${wall.regressionFactor.toFixed(2)}x) was held back as another of the code's speeds, and CPU time per call moves with the speed of the process (${beyond.toFixed(2)}x beyond the wall time's factor)`,
+  };
+}
+
+/**
  * Judges every metric of the current processes against the baseline's runs of unchanged code
  * (run-level rule, see `judgeRuns`), and says what the verdicts rest on.
  */
@@ -278,8 +301,8 @@ export function judgeProcesses(
     const judgement = judgeMetric(metric, current, baseline, settings);
     return judgement === undefined ? [] : [{ metric, judgement }];
   });
-  const verdicts = judged.map((entry) => entry.judgement.verdict);
   const duration = judged.find((entry) => entry.metric === metrics[0])?.judgement;
+  const verdicts = judged.map((entry) => withWallTimeSpeeds(entry.judgement.verdict, duration?.verdict, settings.thresholds.cpu.warning));
   if (baseline === undefined || duration?.reference === undefined) return { verdicts, evidence: null, baseline: null, notes: [] };
   const evidence = evidenceOf(duration, duration.reference);
   return {
