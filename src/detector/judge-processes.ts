@@ -274,10 +274,10 @@ function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, enviro
  * since three unchanged runs had run past 1.2x, while CPU time, 1.27x, was called a warning,
  * since only one had run past 1.25x.
  */
-function withWallTimeSpeeds(verdict: MetricVerdict, wall: MetricVerdict | undefined, cpuWarning: number): MetricVerdict {
+function withWallTimeSpeeds(verdict: MetricVerdict, wall: MetricVerdict | undefined, thresholds: Thresholds): MetricVerdict {
   if (verdict.metricType !== 'cpu' || !isRegressionVerdict(verdict) || wall?.status !== 'inconclusive' || wall.withheldBy !== 'bimodal') return verdict;
   const beyond = verdict.regressionFactor / wall.regressionFactor;
-  if (beyond >= cpuWarning) return verdict;
+  if (beyond >= thresholds.cpu.warning) return verdict;
   return {
     ...verdict,
     status: 'inconclusive',
@@ -302,7 +302,7 @@ export function judgeProcesses(
     return judgement === undefined ? [] : [{ metric, judgement }];
   });
   const duration = judged.find((entry) => entry.metric === metrics[0])?.judgement;
-  const verdicts = judged.map((entry) => withWallTimeSpeeds(entry.judgement.verdict, duration?.verdict, settings.thresholds.cpu.warning));
+  const verdicts = judged.map((entry) => withWallTimeSpeeds(entry.judgement.verdict, duration?.verdict, settings.thresholds));
   if (baseline === undefined || duration?.reference === undefined) return { verdicts, evidence: null, baseline: null, notes: [] };
   const evidence = evidenceOf(duration, duration.reference);
   return {

@@ -93,9 +93,7 @@ export function compareRuns(reference: Reference, current: readonly number[], sc
   // Instruction counts add the spread between a process's own counted rounds.
   const spread = pooledStandardDeviation(withinRun === undefined ? spreads : [...spreads, withinRun]);
   const s = Math.max(spread.standardDeviation, scale.spreadFloor);
-  // Against the reference's spread alone: the current runs' own spread holds the first run the
-  // screen picked for reading far off, which says its sitting's moment did not last, not that it did.
-  const share = sittingShare(options.sittings, Math.max(reference.spread.standardDeviation, scale.spreadFloor));
+  const share = sittingShare(options.sittings, scale.spreadFloor);
   // A speed's runs come from about its share of the reference's sittings.
   const sittingsPerRun = (options.sittings?.referenceSittings ?? reference.runs.length) / Math.max(reference.runs.length, 1);
   const matchedRuns = matched.reduce((sum, group) => sum + referenceVariance(group.runs, share, group.runs * sittingsPerRun), 0) / Math.max(matched.length, 1);

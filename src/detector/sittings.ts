@@ -9,6 +9,8 @@ import type { RunPoint } from './run-point';
 export interface SittingSpread {
   /** Spread of runs around their own sitting's mean, on the comparison scale, pooled over sittings. */
   within: GroupSpread;
+  /** Spread of one run of each reference sitting: how far runs of different sittings wander. */
+  across: GroupSpread;
   /** Distinct sittings among the reference runs (a run without one is a sitting of its own). */
   referenceSittings: number;
 }
@@ -23,30 +25,44 @@ function unpicked(runs: readonly RunPoint[]): RunPoint[] {
   return runs.filter((run) => run.isFounding || (run.round ?? 0) >= 1);
 }
 
+/** Runs grouped by sitting, each group in round order; a run without a sitting is a group of its own. */
 function bySitting(runs: readonly RunPoint[]): RunPoint[][] {
   const sittings = new Map<string, RunPoint[]>();
+  const alone: RunPoint[][] = [];
   for (const run of runs) {
-    if (run.sitting === undefined) continue;
+    if (run.sitting === undefined) {
+      alone.push([run]);
+      continue;
+    }
     const members = sittings.get(run.sitting) ?? [];
     members.push(run);
     sittings.set(run.sitting, members);
   }
-  return [...sittings.values()];
+  return [...[...sittings.values()].map((members) => [...members].sort((a, b) => (a.round ?? 0) - (b.round ?? 0))), ...alone];
+}
+
+/** One run standing for its sitting: its first run the screen did not pick, else its only run. */
+function standIn(members: readonly RunPoint[]): RunPoint | undefined {
+  return unpicked(members)[0] ?? members[0];
 }
 
 /**
- * The spread between runs of one sitting, from the reference's sittings and the current one,
- * on each run's `distance` from the speed it matches (so bimodal code's speeds are not taken
- * for spread), and how many sittings the reference holds. Undefined when no run names its
- * sitting (runs judged without a store), which judges every run as a sitting of its own.
+ * The spread between runs of one sitting (from the reference's sittings and the current one)
+ * and across the reference's sittings (one run standing for each), on each run's `distance`
+ * from the speed it matches (so bimodal code's speeds are not taken for spread), and how many
+ * sittings the reference holds. Undefined when no run names its sitting (runs judged without a
+ * store), which judges every run as a sitting of its own.
  */
 export function sittingSpreadOf(reference: readonly RunPoint[], current: readonly RunPoint[], distance: (run: RunPoint) => number): SittingSpread | undefined {
-  const all = [...reference, ...current];
-  if (all.every((run) => run.sitting === undefined)) return undefined;
-  const spreads = bySitting(all).map((members) => spreadOf(unpicked(members).map(distance)));
-  const named = new Set(reference.flatMap((run) => (run.sitting === undefined ? [] : [run.sitting])));
-  const unnamed = reference.filter((run) => run.sitting === undefined).length;
-  return { within: pooledStandardDeviation(spreads), referenceSittings: named.size + unnamed };
+  if ([...reference, ...current].every((run) => run.sitting === undefined)) return undefined;
+  const referenceSittings = bySitting(reference);
+  const currentSittings = bySitting(current);
+  const within = pooledStandardDeviation([...referenceSittings, ...currentSittings].map((members) => spreadOf(unpicked(members).map(distance))));
+  const across = spreadOf(referenceSittings.flatMap((members) => {
+    const run = standIn(members);
+    return run === undefined ? [] : [distance(run)];
+  }));
+  return { within, across, referenceSittings: referenceSittings.length };
 }
 
 /**
@@ -55,24 +71,29 @@ export function sittingSpreadOf(reference: readonly RunPoint[], current: readonl
  */
 export const SITTING_SPREAD_LEVEL = 0.9;
 
+/** Fewest reference sittings whose runs show how far sittings wander. @default 3 */
+export const MIN_SITTINGS_ACROSS = 3;
+
 /**
  * The share of the spread between runs that a whole sitting shares (0 to 1): 1 − within² /
- * between-runs², the intraclass correlation of a one-way random-effects model of runs inside
- * sittings. A moment of the machine that lasts longer than a sitting (here from about 5 s to
- * over 40 s) moves its first run and its rounds alike: in the verdicts bench's stores (at
- * abbde0a) rounds of one sitting spread 0.6–0.9 times as much as first runs of different
- * sittings. The spread inside sittings is taken at its upper bound
- * ({@link SITTING_SPREAD_LEVEL}, chi-squared on its degrees of freedom), so the share is the
- * least the runs allow: a few sittings whose rounds happened to agree do not take the rounds'
- * worth away (runs that wandered independently read a share of 0.66 over six degrees of
- * freedom from the point estimate). 0 when the spread inside sittings is unknown, which
- * judges runs as independent.
+ * across², the intraclass correlation of a one-way random-effects model of runs inside
+ * sittings, where across is the spread of one run of each reference sitting (at least
+ * {@link MIN_SITTINGS_ACROSS}: a reference of one founding sitting shows only the spread inside
+ * it). A moment of the machine that lasts longer than a sitting (here from about 5 s to over
+ * 40 s) moves its first run and its rounds alike: in the verdicts bench's stores (at abbde0a)
+ * rounds of one sitting spread 0.6–0.9 times as much as first runs of different sittings. The
+ * spread inside sittings is taken at its upper bound ({@link SITTING_SPREAD_LEVEL}, chi-squared
+ * on its degrees of freedom), so the share is the least the runs allow: a few sittings whose
+ * rounds happened to agree do not take the rounds' worth away (runs that wandered
+ * independently read a share of 0.66 over six degrees of freedom from the point estimate). 0
+ * when either spread is unknown, which judges runs as independent.
  */
-export function sittingShare(sittings: SittingSpread | undefined, runSpread: number): number {
-  if (sittings === undefined || sittings.within.degreesOfFreedom < 1 || runSpread <= 0) return 0;
+export function sittingShare(sittings: SittingSpread | undefined, spreadFloor = 0): number {
+  if (sittings === undefined || sittings.within.degreesOfFreedom < 1 || sittings.across.degreesOfFreedom < MIN_SITTINGS_ACROSS - 1) return 0;
   const { standardDeviation, degreesOfFreedom } = sittings.within;
   const withinUpper = (standardDeviation ** 2 * degreesOfFreedom) / chiSquaredQuantile(1 - SITTING_SPREAD_LEVEL, degreesOfFreedom);
-  return Math.min(1, Math.max(0, 1 - withinUpper / runSpread ** 2));
+  const across = Math.max(sittings.across.standardDeviation, spreadFloor);
+  return across <= 0 ? 0 : Math.min(1, Math.max(0, 1 - withinUpper / across ** 2));
 }
 
 /**

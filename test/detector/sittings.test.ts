@@ -60,18 +60,22 @@ function unnamed(runs: readonly ConditionedRun[]): ConditionedRun[] {
 }
 
 describe('sittingShare', () => {
-  it('is the share of the spread between runs that a sitting shares, at the least the spread inside sittings allows', () => {
+  const across = { standardDeviation: 0.1, degreesOfFreedom: 9 };
+
+  it('is the share of the spread across sittings that a sitting shares, at the least the spread inside sittings allows', () => {
     // Six degrees of freedom: the upper 90 % bound of the variance is 6 / χ²(0.1; 6) = 6 / 2.204
     // (Wilson–Hilferty 2.2003) times the estimate: 1 − 0.05² × 2.727 / 0.1² = 0.318.
-    expect(sittingShare({ within: { standardDeviation: 0.05, degreesOfFreedom: 6 }, referenceSittings: 10 }, 0.1)).toBeCloseTo(0.318, 2);
+    expect(sittingShare({ within: { standardDeviation: 0.05, degreesOfFreedom: 6 }, across, referenceSittings: 10 })).toBeCloseTo(0.318, 2);
     // Spread inside sittings of 0.01 against 0.1: nearly all of it is the sitting's.
-    expect(sittingShare({ within: { standardDeviation: 0.01, degreesOfFreedom: 6 }, referenceSittings: 10 }, 0.1)).toBeCloseTo(0.973, 2);
+    expect(sittingShare({ within: { standardDeviation: 0.01, degreesOfFreedom: 6 }, across, referenceSittings: 10 })).toBeCloseTo(0.973, 2);
   });
 
-  it('is 0 when the spread inside sittings is unknown or as wide as between them', () => {
-    expect(sittingShare(undefined, 0.1)).toBe(0);
-    expect(sittingShare({ within: { standardDeviation: 0, degreesOfFreedom: 0 }, referenceSittings: 10 }, 0.1)).toBe(0);
-    expect(sittingShare({ within: { standardDeviation: 0.12, degreesOfFreedom: 6 }, referenceSittings: 10 }, 0.1)).toBe(0);
+  it('is 0 when either spread is unknown, or inside sittings as wide as across them', () => {
+    expect(sittingShare(undefined)).toBe(0);
+    expect(sittingShare({ within: { standardDeviation: 0, degreesOfFreedom: 0 }, across, referenceSittings: 10 })).toBe(0);
+    expect(sittingShare({ within: { standardDeviation: 0.12, degreesOfFreedom: 6 }, across, referenceSittings: 10 })).toBe(0);
+    // Two sittings cannot show how far sittings wander: a founding sitting's spread is the spread inside it.
+    expect(sittingShare({ within: { standardDeviation: 0.01, degreesOfFreedom: 6 }, across: { standardDeviation: 0.1, degreesOfFreedom: 1 }, referenceSittings: 2 })).toBe(0);
   });
 });
 
@@ -93,6 +97,9 @@ describe('sittingSpreadOf', () => {
     expect(spread?.within.degreesOfFreedom).toBe(2);
     expect(spread?.within.standardDeviation).toBeCloseTo(Math.log(1.1) / Math.sqrt(2) / Math.sqrt(2), 4);
     expect(spread?.referenceSittings).toBe(3);
+    // Across sittings: one run of each, the founding's first, a's first round, b's only run (log 1.2).
+    expect(spread?.across.degreesOfFreedom).toBe(2);
+    expect(spread?.across.standardDeviation).toBeCloseTo(Math.log(1.2) / Math.sqrt(3), 4);
   });
 
   it('is undefined when no run names its sitting', () => {
