@@ -81,12 +81,13 @@ export const MIN_SITTINGS_ACROSS = 3;
  * {@link MIN_SITTINGS_ACROSS}: a reference of one founding sitting shows only the spread inside
  * it). A moment of the machine that lasts longer than a sitting (here from about 5 s to over
  * 40 s) moves its first run and its rounds alike: in the verdicts bench's stores (at abbde0a)
- * rounds of one sitting spread 0.6–0.9 times as much as first runs of different sittings. The
+ * rounds of one sitting spread 0.6–1.0 times as much as first runs of different sittings. The
  * spread inside sittings is taken at its upper bound ({@link SITTING_SPREAD_LEVEL}, chi-squared
  * on its degrees of freedom), so the share is the least the runs allow: a few sittings whose
- * rounds happened to agree do not take the rounds' worth away (runs that wandered
- * independently read a share of 0.66 over six degrees of freedom from the point estimate). 0
- * when either spread is unknown, which judges runs as independent.
+ * rounds happened to agree do not take the rounds' worth away (over six degrees of freedom, the
+ * point estimate of a variance falls below half its value one time in five, P(χ² < 3) = 0.19,
+ * and runs that wander independently would read a share of 0.5). 0 when either spread is
+ * unknown, which judges runs as independent.
  */
 export function sittingShare(sittings: SittingSpread | undefined, spreadFloor = 0): number {
   if (sittings === undefined || sittings.within.degreesOfFreedom < 1 || sittings.across.degreesOfFreedom < MIN_SITTINGS_ACROSS - 1) return 0;
