@@ -22,7 +22,7 @@ function reference(processes: StoredProcess[]): ReferenceRuns {
 }
 
 describe('CPU time per call beside wall time of the same runs', () => {
-  // The example suite's json_round_trip_1k_orders (study at f0412ea): per result (sitting), its
+  // The example suite's json_round_trip_1k_orders (study at ab08d93): per result (sitting), its
   // processes' wall time and CPU time per call in ms, core loop and cache loop in ns, preempted share.
   const SITTINGS: Reading[][] = [
     [[4.033, 4.357, 43234, 31837, 0.022], [5.403, 5.5, 43124, 24566, 0.016], [4.183, 4.381, 42273, 21082, 0.039]],
