@@ -97,7 +97,7 @@ export interface RunEvidence {
    */
   detectableFactor: number | null;
   /**
-   * The share of that spread which a sitting's runs (the measuring process and its fresh-process
+   * The share of the variance between runs which a sitting's runs (the measuring process and its fresh-process
    * rounds, started back to back) share, 0 to 1: how little more rounds of one sitting add.
    * Absent from reports written before it was recorded.
    */

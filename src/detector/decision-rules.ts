@@ -236,7 +236,7 @@ function notImproved(context: RuleContext, factor: number): string | null {
   }
   const chance = allFasterChance(n, context.comparison.effectiveRuns);
   if (chance > 1 - IMPROVEMENT_CONFIDENCE) {
-    return `${shown(factor)}: faster than all ${n} reference run(s), but ${runsCounted(k, context.comparison.effectiveRuns)} and ${n} reference run(s) are too few to call it improved (runs of unchanged code would all be this fast ${percent(chance)} of the time)`;
+    return `${shown(factor)}: faster than all ${n} reference run(s), but ${runsCounted(k, context.comparison.effectiveRuns, 'current')} and ${n} reference run(s) are too few to call it improved (runs of unchanged code would all be this fast ${percent(chance)} of the time)`;
   }
   const machine = fasterMachineOf(context);
   if (machine !== null && factor / machine > 1 / context.thresholds.warning) {
@@ -348,7 +348,7 @@ const evidenceRule: DecisionRule = (context) => {
     return withheld(
       context,
       'evidence',
-      `${shown(context.fields.regressionFactor)}, but within what runs of unchanged code do (confidence ${percent(slower)} < ${percent(context.confidence)} over ${context.ref.runs.length} reference and ${runsCounted(context.current.length, context.comparison.effectiveRuns)} current)`,
+      `${shown(context.fields.regressionFactor)}, but within what runs of unchanged code do (confidence ${percent(slower)} < ${percent(context.confidence)} over ${context.ref.runs.length} reference and ${runsCounted(context.current.length, context.comparison.effectiveRuns, 'current')})`,
     );
   }
   // Each run's distance from the speed it matches, so a run of a fast speed is ranked against its own speed's runs.
@@ -379,10 +379,11 @@ const evidenceRule: DecisionRule = (context) => {
 
 /**
  * `runs` runs, and what they are worth as independent runs when their sitting's moment
- * counts them as fewer: "3 runs", or "3 runs of one sitting (worth 1.6)".
+ * counts them as fewer: "3 current runs", or "3 current runs of one sitting (worth 1.6, as …)".
  */
-function runsCounted(runs: number, worth: number): string {
-  return runs - worth < 0.05 ? `${runs} runs` : `${runs} runs of one sitting (worth ${worth.toFixed(1)}, as the sitting's moment moves them together)`;
+function runsCounted(runs: number, worth: number, kind = ''): string {
+  const counted = `${runs} ${kind === '' ? '' : `${kind} `}runs`;
+  return runs - worth < 0.05 ? counted : `${counted} of one sitting (worth ${worth.toFixed(1)}, as the sitting's moment moves them together)`;
 }
 
 /**

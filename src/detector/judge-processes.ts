@@ -194,7 +194,7 @@ function notesOf(evidence: RunEvidence, warning: number, mode: MeasuringMode): R
       message: `runs of this benchmark vary ${spreadPercent(evidence.spread)} between processes here, so only slowdowns of ${evidence.detectableFactor.toFixed(2)}x or more can be proven: ${
         mode === 'instructions'
           ? 'its count is not deterministic (time, randomness, I/O or a hash seed changes the work); make the work fixed'
-          : `give it more work per call, or count instructions${(evidence.sittingShare ?? 0) >= SHARED_SITTING_NOTE ? `; runs measured back to back move together here (${Math.round((evidence.sittingShare ?? 0) * 100)} % of that spread), so more rounds add little` : ''}`
+          : `give it more work per call, or count instructions${(evidence.sittingShare ?? 0) >= SHARED_SITTING_NOTE ? `; runs measured back to back move together here (they share ${Math.round((evidence.sittingShare ?? 0) * 100)} % of that variance), so more rounds add little` : ''}`
       }`,
     });
   }
@@ -277,12 +277,12 @@ function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, enviro
 function withWallTimeSpeeds(verdict: MetricVerdict, wall: MetricVerdict | undefined, thresholds: Thresholds): MetricVerdict {
   if (verdict.metricType !== 'cpu' || !isRegressionVerdict(verdict) || wall?.status !== 'inconclusive' || wall.withheldBy !== 'bimodal') return verdict;
   const beyond = verdict.regressionFactor / wall.regressionFactor;
-  if (beyond >= thresholds.cpu.warning) return verdict;
+  if (!Number.isFinite(beyond) || beyond >= thresholds.cpu.warning) return verdict;
   return {
     ...verdict,
     status: 'inconclusive',
     withheldBy: 'bimodal',
-    reason: `${verdict.regressionFactor.toFixed(2)}x, but the wall time of the same runs (${wall.regressionFactor.toFixed(2)}x) was held back as another of the code's speeds, and CPU time per call moves with the speed of the process (${beyond.toFixed(2)}x beyond the wall time's factor)`,
+    reason: `${verdict.regressionFactor.toFixed(2)}x, but the wall time of the same runs (${wall.regressionFactor.toFixed(2)}x) was held back as another of the code's speeds, and CPU time per call moves with the speed of the process (${beyond.toFixed(2)}x beyond the wall time's factor): more runs on main will show which speed this is`,
   };
 }
 

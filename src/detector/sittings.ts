@@ -75,7 +75,7 @@ export const SITTING_SPREAD_LEVEL = 0.9;
 export const MIN_SITTINGS_ACROSS = 3;
 
 /**
- * The share of the spread between runs that a whole sitting shares (0 to 1): 1 − within² /
+ * The share of the variance between runs that a whole sitting shares (0 to 1): 1 − within² /
  * across², the intraclass correlation of a one-way random-effects model of runs inside
  * sittings, where across is the spread of one run of each reference sitting (at least
  * {@link MIN_SITTINGS_ACROSS}: a reference of one founding sitting shows only the spread inside
@@ -83,7 +83,7 @@ export const MIN_SITTINGS_ACROSS = 3;
  * 40 s) moves its first run and its rounds alike: in the verdicts bench's stores (at abbde0a)
  * rounds of one sitting spread 0.6–1.0 times as much as first runs of different sittings. The
  * spread inside sittings is taken at its upper bound ({@link SITTING_SPREAD_LEVEL}, chi-squared
- * on its degrees of freedom), so the share is the least the runs allow: a few sittings whose
+ * on its degrees of freedom; the spread across is a point estimate), so a few sittings whose
  * rounds happened to agree do not take the rounds' worth away (over six degrees of freedom, the
  * point estimate of a variance falls below half its value one time in five, P(χ² < 3) = 0.19,
  * and runs that wander independently would read a share of 0.5). 0 when either spread is
@@ -92,7 +92,8 @@ export const MIN_SITTINGS_ACROSS = 3;
 export function sittingShare(sittings: SittingSpread | undefined, spreadFloor = 0): number {
   if (sittings === undefined || sittings.within.degreesOfFreedom < 1 || sittings.across.degreesOfFreedom < MIN_SITTINGS_ACROSS - 1) return 0;
   const { standardDeviation, degreesOfFreedom } = sittings.within;
-  const withinUpper = (standardDeviation ** 2 * degreesOfFreedom) / chiSquaredQuantile(1 - SITTING_SPREAD_LEVEL, degreesOfFreedom);
+  // Both spreads at least the metric's floor: code steadier than the floor has no moments to share.
+  const withinUpper = Math.max((standardDeviation ** 2 * degreesOfFreedom) / chiSquaredQuantile(1 - SITTING_SPREAD_LEVEL, degreesOfFreedom), spreadFloor ** 2);
   const across = Math.max(sittings.across.standardDeviation, spreadFloor);
   return across <= 0 ? 0 : Math.min(1, Math.max(0, 1 - withinUpper / across ** 2));
 }
@@ -100,8 +101,8 @@ export function sittingShare(sittings: SittingSpread | undefined, spreadFloor = 
 /**
  * What `runs` runs of one sitting are worth as independent runs when they share `share` of
  * their variance: runs / (1 + (runs − 1) × share), Kish's design effect for a cluster. One
- * sitting's three rounds at a share of 0.5 count as 1.5 runs.
+ * sitting's three runs (a measuring process and two rounds) at a share of 0.5 count as 1.5.
  */
 export function effectiveRuns(runs: number, share: number): number {
-  return runs / (1 + (runs - 1) * share);
+  return runs <= 1 ? runs : runs / (1 + (runs - 1) * share);
 }
