@@ -81,7 +81,8 @@ export const MIN_SITTINGS_ACROSS = 3;
  * {@link MIN_SITTINGS_ACROSS}: a reference of one founding sitting shows only the spread inside
  * it). A moment of the machine that lasts longer than a sitting (here from about 5 s to over
  * 40 s) moves its first run and its rounds alike: in the verdicts bench's stores (at abbde0a)
- * rounds of one sitting spread 0.6–1.0 times as much as first runs of different sittings. The
+ * rounds of one sitting spread 0.6–1.0 times as much as first runs of different sittings
+ * (bench/sitting-spread.mjs). The
  * spread inside sittings is taken at its upper bound ({@link SITTING_SPREAD_LEVEL}, chi-squared
  * on its degrees of freedom; the spread across is a point estimate), so a few sittings whose
  * rounds happened to agree do not take the rounds' worth away (over six degrees of freedom, the
