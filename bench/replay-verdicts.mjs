@@ -1,0 +1,144 @@
+// node bench/replay-verdicts.mjs <stores dir> — the rule of this build, replayed on the runs a
+// verdicts bench stored (`BENCH_KEEP=1 npm run bench:verdicts` keeps one store per workload and
+// condition). Live benches cannot separate the rule from the machine: each run meets different
+// moments. A replay judges the same stored runs with any build, so two builds of the rule can be
+// compared on the same evidence (build each, run this script in each checkout on one directory).
+//
+// For each unchanged sitting after the founding and BENCH_HISTORY (20) history sittings (the
+// bench's trial phase), judged against the sittings before it as the store held them (the
+// founding and the accepted results since, as `referenceProcesses` reads them):
+//   - as measured (an unchanged run: is it a false alarm?);
+//   - with every run's wall time and CPU time per call scaled by 1.3 and 1.6, which is what the
+//     bench's planted slowdown does (busy time of a fixed share of each call's own time).
+// The first run goes through the screen (`needsRounds`) as in real use. Its rounds are the
+// sitting's own stored rounds when it has them; otherwise the first runs of the next sittings,
+// scaled alike, stand in for them. Stand-ins are independent processes, where real rounds share
+// their sitting's moment, so a replay is kinder to rounds than the machine is: compare builds
+// with it, and read absolute detection from the live bench. The last BENCH_MERGED (5) results of
+// each store are the merged slowdown and are left out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import Database from 'better-sqlite3';
+
+const require = createRequire(import.meta.url);
+const { judgeProcesses, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL } = require('../dist/internals.js');
+
+const dir = process.argv[2];
+if (dir === undefined || !fs.existsSync(dir)) {
+  console.error('usage: node bench/replay-verdicts.mjs <directory of stores kept by BENCH_KEEP=1 npm run bench:verdicts>');
+  process.exit(2);
+}
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 20);
+const MERGED = Number(process.env.BENCH_MERGED ?? 5);
+// perfguard's default rounds (README, "Confirmation in fresh processes").
+const SETTINGS = { thresholds: DEFAULT_THRESHOLDS, confidence: DEFAULT_CONFIDENCE_LEVEL, rounds: 3 };
+const FACTORS = [1, 1.3, 1.6];
+
+/** The store's sittings, oldest first: the founding result, then every result since, with its processes. */
+function readStore(file) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const epoch = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at LIMIT 1').get();
+    if (epoch === undefined) return undefined;
+    const results = db.prepare('SELECT id, created_at, status, environment_key FROM results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
+    const processes = db.prepare('SELECT * FROM result_processes WHERE result_id = ? ORDER BY idx');
+    const sittings = results.map((result) => ({
+      ...result,
+      isFounding: result.id === epoch.result_id,
+      processes: processes.all(result.id).map((row) => ({
+        resultId: row.result_id,
+        index: row.idx,
+        isFounding: result.id === epoch.result_id,
+        measuredAt: row.measured_at,
+        duration: row.duration_s,
+        memory: row.memory_mb,
+        cpu: row.cpu_percent,
+        machineProbeNs: row.machine_probe_ns,
+        memoryProbeNs: row.memory_probe_ns,
+        preemptedShare: row.preempted_share,
+        cpuTimePerCall: row.cpu_time_s,
+      })),
+    }));
+    const epochInfo = { createdAt: epoch.created_at, commit: epoch.git_commit, reason: epoch.reason, environmentKey: epoch.environment_key };
+    return { epoch: epochInfo, sittings: sittings.slice(0, sittings.length - MERGED) };
+  } finally {
+    db.close();
+  }
+}
+
+/** The reference as the store read it before sitting `t`: the founding and the newest 30 accepted results. */
+function baselineBefore(store, t) {
+  const before = store.sittings.slice(0, t);
+  const accepted = before.filter((sitting) => !sitting.isFounding && sitting.status !== 'regression' && sitting.status !== 'baseline-updated').slice(-30);
+  const founding = before.filter((sitting) => sitting.isFounding);
+  const processes = [...founding, ...accepted].flatMap((sitting) => sitting.processes).sort((a, b) => a.measuredAt.localeCompare(b.measuredAt));
+  return { epoch: store.epoch, processes };
+}
+
+const slowed = (process, factor) => {
+  const { resultId: _id, index: _index, isFounding: _founding, ...figures } = process;
+  return { ...figures, duration: figures.duration * factor, cpuTimePerCall: figures.cpuTimePerCall === null ? null : figures.cpuTimePerCall * factor };
+};
+
+/** Judges sitting `t` slowed by `factor`, as the pipeline would: screen, rounds, verdicts. */
+function replay(store, t, factor) {
+  const baseline = baselineBefore(store, t);
+  const sitting = store.sittings[t];
+  const first = slowed(sitting.processes[0], factor);
+  const current = [first];
+  let standIns = 0;
+  if (needsRounds(first, baseline, SETTINGS)) {
+    const rounds = plannedRuns(baseline, SETTINGS) - 1;
+    const own = sitting.processes.slice(1, 1 + rounds);
+    const later = store.sittings.slice(t + 1).map((next) => next.processes[0]).slice(0, rounds - own.length);
+    standIns = later.length;
+    current.push(...[...own, ...later].map((process) => slowed(process, factor)));
+  }
+  const judged = judgeProcesses(current, baseline, store.epoch.environmentKey, SETTINGS);
+  const duration = judged.verdicts.find((verdict) => verdict.metricType === 'duration');
+  const flaggedAny = judged.verdicts.some((verdict) => verdict.status === 'warning' || verdict.status === 'critical');
+  return { duration: duration?.status, withheldBy: duration?.withheldBy ?? null, read: duration?.regressionFactor ?? null, flaggedAny, runs: current.length, standIns, groups: judged.evidence?.groups.length ?? 0 };
+}
+
+const flagged = (status) => status === 'warning' || status === 'critical';
+const pct = (count, total) => (total === 0 ? '–' : `${((count / total) * 100).toFixed(0)} %`);
+const totals = { aa: 0, fa: 0, faAny: 0, improved: 0, slow13: 0, flagged13: 0, slow16: 0, critical16: 0, held: {} };
+
+console.log('| store | unchanged | false alarms (wall time · any metric) | improved | 1.3x flagged | 1.6x critical | planted held back (by) | speeds | stand-in rounds |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.db') && !name.endsWith('-pr.db')).sort()) {
+  const store = readStore(path.join(dir, file));
+  if (store === undefined) continue;
+  const rows = [];
+  for (let t = 1 + HISTORY; t < store.sittings.length; t++) {
+    for (const factor of FACTORS) rows.push({ ...replay(store, t, factor), factor });
+  }
+  const of = (factor) => rows.filter((row) => row.factor === factor);
+  const aa = of(1);
+  const held = {};
+  for (const row of rows.filter((r) => r.factor > 1 && r.duration === 'inconclusive')) held[row.withheldBy] = (held[row.withheldBy] ?? 0) + 1;
+  const fa = aa.filter((row) => flagged(row.duration)).length;
+  const faAny = aa.filter((row) => row.flaggedAny).length;
+  const improved = aa.filter((row) => row.duration === 'improved').length;
+  const flagged13 = of(1.3).filter((row) => flagged(row.duration)).length;
+  const critical16 = of(1.6).filter((row) => row.duration === 'critical').length;
+  totals.aa += aa.length;
+  totals.fa += fa;
+  totals.faAny += faAny;
+  totals.improved += improved;
+  totals.slow13 += of(1.3).length;
+  totals.flagged13 += flagged13;
+  totals.slow16 += of(1.6).length;
+  totals.critical16 += critical16;
+  for (const [rule, count] of Object.entries(held)) totals.held[rule] = (totals.held[rule] ?? 0) + count;
+  const heldText = Object.entries(held).map(([rule, count]) => `${count} ${rule}`).join(', ');
+  console.log(
+    `| ${file.slice(0, -3)} | ${aa.length} | ${fa} · ${faAny} | ${improved} | ${pct(flagged13, of(1.3).length)} | ${pct(critical16, of(1.6).length)} | ${heldText === '' ? '0' : heldText} | ${Math.max(0, ...rows.map((row) => row.groups))} | ${rows.reduce((sum, row) => sum + row.standIns, 0)} |`,
+  );
+}
+const heldText = Object.entries(totals.held).map(([rule, count]) => `${count} ${rule}`).join(', ');
+console.log('');
+console.log(
+  `All stores: false alarms ${totals.fa} of ${totals.aa} (wall time), ${totals.faAny} (any metric); improved ${totals.improved}; 1.3x flagged ${totals.flagged13} of ${totals.slow13} (${pct(totals.flagged13, totals.slow13)}); 1.6x critical ${totals.critical16} of ${totals.slow16} (${pct(totals.critical16, totals.slow16)}); planted held back: ${heldText === '' ? 'none' : heldText}`,
+);
