@@ -123,6 +123,8 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
     rounds: settings.rounds - 1,
     withinRunSpread: metric === 'instructions' ? settings.withinRunSpread : undefined,
     measuredBeside: settings.measuredBeside,
+    // The report shows the primary metric's detectable factor.
+    replayDetectable: metric === metricsOf(settings.mode ?? 'time')[0],
   });
 }
 

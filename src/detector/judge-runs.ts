@@ -17,11 +17,12 @@ import {
 } from './decision-rules';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
-import { compareRuns, detectableFactor, matchGroup, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
+import { compareRuns, DETECTION_POWER, detectableFactor, matchGroup, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
+import { replayedDetectableFactor, type ReplayedRule } from './detectable-replay';
 import type { ConditionedRun, RunConditions } from './run-point';
-import { effectiveRuns, sittingSpreadOf } from './sittings';
+import { effectiveRuns, type SittingSpread, sittingSpreadOf } from './sittings';
 import { isSpeedMetric, type MetricThresholds, type MetricType } from './thresholds';
-import type { MetricVerdict } from './verdict';
+import { isRegressionVerdict, type MetricVerdict } from './verdict';
 
 /** What a run-level judgement needs. */
 export interface JudgeRunsInput {
@@ -41,6 +42,11 @@ export interface JudgeRunsInput {
   plannedRuns?: number | undefined;
   /** The reference was measured beside the current runs (`perfguard compare`), not over time: a young one is not held to ranks. */
   measuredBeside?: boolean | undefined;
+  /**
+   * Check the detectable factor by replaying the rule on the reference's own sittings
+   * ({@link replayedDetectableFactor}); the report's primary metric does. @default false
+   */
+  replayDetectable?: boolean | undefined;
 }
 
 /** A verdict with what it rests on. */
@@ -177,15 +183,46 @@ function machineSlowdownOf(context: RuleContext): LoopSlowdown | null {
   return loops.reduce<LoopSlowdown | null>((least, loop) => (least === null || loop.explains < least.explains ? loop : least), null);
 }
 
+/** A verdict with what it rests on, before the detectable factor is worked out. */
+interface Verdicted extends Omit<RunJudgement, 'detectableFactor'> {
+  sittings: SittingSpread | undefined;
+}
+
 /**
  * Judges the current runs of one metric against runs of unchanged code: magnitude (the
  * factor reaches the threshold) and run-level evidence together, through
- * {@link DECISION_RULES}. Pure: the caller reads the runs from the store.
+ * {@link DECISION_RULES}, with the smallest slowdown the rule proves here. Pure: the caller
+ * reads the runs from the store.
  */
 export function judgeRuns(input: JudgeRunsInput): RunJudgement {
+  const judged = judgeVerdict(input);
+  const { reference, comparison } = judged;
+  if (reference === undefined || comparison === undefined) return { ...judged, detectableFactor: null };
+  const scale = scaleOf(input.metricType);
+  const promised = detectableOf(input, reference, scale, { share: comparison.sittingShare, referenceSittings: judged.sittings?.referenceSittings });
+  const detectable =
+    input.replayDetectable === true && scale.isLog
+      ? replayedDetectableFactor({ reference: reference.runs as ConditionedRun[], rounds: input.rounds, rule: replayedRule(input) }, promised, input.thresholds.warning, DETECTION_POWER)
+      : promised;
+  return { verdict: judged.verdict, reference, comparison, detectableFactor: detectable };
+}
+
+/** This input's rule, for replaying it on other runs: its screen for rounds and its verdict. */
+function replayedRule(input: JudgeRunsInput): ReplayedRule {
+  return {
+    confirms: (reference, first) => shouldConfirm({ ...input, reference, current: [first] }),
+    flags: (reference, current) => isRegressionVerdict(judgeVerdict({ ...input, reference, current }).verdict),
+  };
+}
+
+/** The verdict of {@link judgeRuns} without the detectable factor. */
+function judgeVerdict(input: JudgeRunsInput): Verdicted {
   const scale = scaleOf(input.metricType);
   const ref = buildReference(input.reference, scale, input.thresholds.warning);
-  if (ref === undefined || input.current.length === 0) return noBaseline(input);
+  if (ref === undefined || input.current.length === 0) {
+    const { detectableFactor: _none, ...judged } = noBaseline(input);
+    return { ...judged, sittings: undefined };
+  }
   const sittings = sittingSpreadOf(ref.runs, input.current, (run) => {
     const x = scale.toScale(run.value);
     return x - matchGroup(x, ref.groups, ref.spread, scale.spreadFloor).x;
@@ -223,12 +260,7 @@ export function judgeRuns(input: JudgeRunsInput): RunJudgement {
     context.fields.machineFactor = machine?.factor ?? null;
     context.machineExplains = machine === null ? null : { factor: machine.explains, sensitivity: machine.sensitivity };
   }
-  return {
-    verdict: decide(context),
-    reference: ref,
-    comparison,
-    detectableFactor: detectableOf(input, ref, scale, { share: comparison.sittingShare, referenceSittings: sittings?.referenceSittings }),
-  };
+  return { verdict: decide(context), reference: ref, comparison, sittings };
 }
 
 /**
@@ -267,7 +299,7 @@ export function screeningThresholds(thresholds: MetricThresholds): MetricThresho
  */
 export function shouldConfirm(input: JudgeRunsInput): boolean {
   if (input.reference.length === 0) return false;
-  const judged = judgeRuns({ ...input, thresholds: screeningThresholds(input.thresholds), confidence: Math.min(SCREEN_CONFIDENCE, input.confidence), rounds: 0, plannedRuns: input.current.length + input.rounds });
+  const judged = judgeVerdict({ ...input, thresholds: screeningThresholds(input.thresholds), confidence: Math.min(SCREEN_CONFIDENCE, input.confidence), rounds: 0, plannedRuns: input.current.length + input.rounds });
   const { verdict } = judged;
   // Too little history to judge, or bimodal code whose first run missed its fastest speed:
   // more runs are the only way to tell.
@@ -283,7 +315,7 @@ export function shouldConfirm(input: JudgeRunsInput): boolean {
  * floor, faster than every reference run, with enough reference runs for the runs after the
  * rounds to reach the chance an improvement needs.
  */
-function couldBecomeImproved(input: JudgeRunsInput, judged: RunJudgement): boolean {
+function couldBecomeImproved(input: JudgeRunsInput, judged: Verdicted): boolean {
   if (!isSpeedMetric(input.metricType)) return false;
   const { verdict, reference, comparison } = judged;
   if (reference === undefined || comparison === undefined || verdict.status === 'no-baseline') return false;

@@ -26,9 +26,9 @@ function unpicked(runs: readonly RunPoint[]): RunPoint[] {
 }
 
 /** Runs grouped by sitting, each group in round order; a run without a sitting is a group of its own. */
-function bySitting(runs: readonly RunPoint[]): RunPoint[][] {
-  const sittings = new Map<string, RunPoint[]>();
-  const alone: RunPoint[][] = [];
+export function bySitting<T extends RunPoint>(runs: readonly T[]): T[][] {
+  const sittings = new Map<string, T[]>();
+  const alone: T[][] = [];
   for (const run of runs) {
     if (run.sitting === undefined) {
       alone.push([run]);

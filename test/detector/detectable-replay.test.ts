@@ -1,0 +1,148 @@
+import { probit } from 'simple-statistics';
+import { type ConditionedRun, DEFAULT_THRESHOLDS, judgeProcesses, judgeRuns, UNKNOWN_CONDITIONS } from '../../src/detector';
+import { REPLAY_MAX_FACTOR, REPLAY_MIN_SITTINGS, REPLAY_STEP, replayedDetectableFactor, type ReplayedRule } from '../../src/detector/detectable-replay';
+import type { ProcessFigures, StoredProcess } from '../../src/types';
+
+// Planted runs: each value stands for one process's median per-call duration, each run named by
+// its sitting (a measuring process and its fresh-process rounds).
+let clock = Date.parse('2026-11-01T00:00:00Z');
+function run(value: number, sitting: string, round = 0, isFounding = false): ConditionedRun {
+  clock += 60_000;
+  return { value, at: new Date(clock).toISOString(), isFounding, sitting, round, conditions: { ...UNKNOWN_CONDITIONS, cpuTimePerCall: value } };
+}
+
+/** Each of `actual` within 1e-12 of `expected`, in order. */
+function expectValues(actual: readonly number[] | undefined, expected: readonly number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((value, i) => expect(actual?.[i]).toBeCloseTo(value, 12));
+}
+
+/** `count` one-run sittings after a three-run founding one, the n-th at `valueAt(n)`. */
+function history(count: number, valueAt: (n: number) => number): ConditionedRun[] {
+  const founding = [0, 1, 2].map((round) => run(valueAt(round), 'founding', round, true));
+  return [...founding, ...Array.from({ length: count }, (_, i) => run(valueAt(i + 3), `s${i}`))];
+}
+
+/** Runs around 1 ms at the normal quantiles of a log standard deviation `sd`, in a scrambled order. */
+function steady(sd: number): (n: number) => number {
+  return (n) => 0.001 * Math.exp(sd * probit((((n * 7) % 23) + 0.5) / 23));
+}
+
+/**
+ * Code that settles at two speeds in different processes: three runs in ten at 0.77 ms, the
+ * rest at 1 ms, each within ±1 %. A slowdown of up to 1.3x of the fast speed lands on the slow
+ * one, which no run-level rule can tell from unchanged code.
+ */
+function twoSpeeds(n: number): number {
+  const centre = n % 10 === 1 || n % 10 === 4 || n % 10 === 8 ? 0.00077 : 0.001;
+  return centre * Math.exp(0.01 * probit((((n * 7) % 23) + 0.5) / 23));
+}
+
+function judge(reference: ConditionedRun[], replayDetectable: boolean) {
+  return judgeRuns({
+    metricType: 'duration',
+    reference,
+    current: [run(0.001, 'current')],
+    thresholds: DEFAULT_THRESHOLDS.duration,
+    confidence: 0.95,
+    rounds: 2,
+    replayDetectable,
+  });
+}
+
+describe('replayedDetectableFactor on planted histories', () => {
+  it("lets the model's figure stand where the rule keeps its promise", () => {
+    const reference = history(24, steady(0.003));
+    const model = judge(reference, false).detectableFactor;
+    expect(model).not.toBeNull();
+    expect(model).toBeLessThan(1.05);
+    expect(judge(reference, true).detectableFactor).toBe(model);
+  });
+
+  it('raises it for code with two speeds, whose fast one slowed reads as the slow one', () => {
+    const reference = history(27, twoSpeeds);
+    const judged = judge(reference, true);
+    expect(judged.reference?.groups).toHaveLength(2);
+    // The model sees the spread inside each speed (±1 %) and promises small slowdowns.
+    const model = judge(reference, false).detectableFactor ?? Infinity;
+    expect(model).toBeLessThan(1.1);
+    // A first run at the fast speed, slowed, lands among the slow speed's runs until 0.77 × f
+    // passes it by the warning threshold (f ≥ 1.56); before that, only rounds at the slow speed
+    // flag it. Three sittings in ten start at the fast speed, so 1.3x is missed too often.
+    expect(judged.detectableFactor).toBeGreaterThan(1.35);
+    expect(judged.detectableFactor).toBeLessThan(2.2);
+  });
+
+  it('leaves the model alone below the sittings a replay needs', () => {
+    const reference = history(REPLAY_MIN_SITTINGS - 3, twoSpeeds);
+    expect(judge(reference, true).detectableFactor).toBe(judge(reference, false).detectableFactor);
+  });
+});
+
+describe('replayedDetectableFactor mechanics', () => {
+  const reference = Array.from({ length: 20 }, (_, i) => run(0.001, `s${i}`));
+
+  /** A rule that confirms everything and flags a first run of `flagFrom` or more. */
+  function ruleFrom(flagFrom: number, seen: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = []): ReplayedRule {
+    return {
+      confirms: () => true,
+      flags: (ref, current) => {
+        seen.push({ reference: ref, current });
+        return (current[0]?.value ?? 0) >= flagFrom;
+      },
+    };
+  }
+
+  it('keeps a promise the rule keeps, at the least that clears the warning threshold with room', () => {
+    expect(replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(0) }, 1.05, 1.2, 0.9)).toBe(1.05);
+  });
+
+  it('answers the smallest step from the promise that the rule flags, and at most the largest it tries', () => {
+    const start = 1.2 * REPLAY_STEP;
+    // Flagged from 1.5 ms: the first step at or above 1.5x.
+    const steps = Math.ceil(Math.log(1.5 / start) / Math.log(REPLAY_STEP));
+    expect(replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(0.0015) }, 1.05, 1.2, 0.9)).toBeCloseTo(start * REPLAY_STEP ** steps, 10);
+    expect(replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(Infinity) }, 1.05, 1.2, 0.9)).toBe(REPLAY_MAX_FACTOR);
+  });
+
+  it('judges each held-out sitting, slowed, with the next sittings as its rounds, against the rest', () => {
+    const seen: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = [];
+    replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(0, seen) }, 1.4, 1.2, 0.9);
+    expect(seen).toHaveLength(20);
+    const first = seen[0];
+    expectValues(first?.current.map((r) => r.value), [0.0014, 0.0014, 0.0014]);
+    expectValues(first?.current.map((r) => r.conditions.cpuTimePerCall ?? NaN), [0.0014, 0.0014, 0.0014]);
+    expect(first?.current.every((r) => r.sitting === 'replay' && !r.isFounding)).toBe(true);
+    // The held-out sitting and its two stand-ins are out of the reference.
+    expect(first?.reference).toHaveLength(17);
+    expect(first?.reference.some((r) => ['s0', 's1', 's2'].includes(r.sitting ?? ''))).toBe(false);
+    // At the end of the history, the stand-ins are the sittings before it.
+    expect(seen[19]?.reference.some((r) => ['s19', 's18', 's17'].includes(r.sitting ?? ''))).toBe(false);
+  });
+
+  it('judges a first run the screen does not confirm alone, and uses a sitting\'s own rounds first', () => {
+    const withRounds = [...reference.slice(0, 19), run(0.002, 's19', 1), run(0.003, 's19', 2)].map((r) => (r.sitting === 's0' ? { ...r } : r));
+    const seen: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = [];
+    const confirmsNone: ReplayedRule = { confirms: () => false, flags: (ref, current) => (seen.push({ reference: ref, current }), true) };
+    replayedDetectableFactor({ reference: withRounds, rounds: 2, rule: confirmsNone }, 1.3, 1.2, 0.9);
+    expect(seen.every((judged) => judged.current.length === 1)).toBe(true);
+    const ownRounds: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = [];
+    replayedDetectableFactor({ reference: [...reference.slice(0, 19), run(0.001, 's19', 0), run(0.002, 's19', 1), run(0.003, 's19', 2)], rounds: 2, rule: ruleFrom(0, ownRounds) }, 1.4, 1.2, 0.9);
+    const last = ownRounds.find((judged) => judged.current[0]?.at === ownRounds.at(-1)?.current[0]?.at);
+    expectValues(last?.current.map((r) => r.value), [0.0014, 0.0028, 0.0042]);
+  });
+});
+
+describe('judgeProcesses and the replayed detectable factor', () => {
+  function figures(point: ConditionedRun): ProcessFigures {
+    return { measuredAt: point.at, duration: point.value, memory: 0.001, cpu: 100, machineProbeNs: null, memoryProbeNs: null, preemptedShare: 0, cpuTimePerCall: point.value };
+  }
+
+  it("shows the replayed figure for wall time and says what it means", () => {
+    const processes: StoredProcess[] = history(27, twoSpeeds).map((point) => ({ ...figures(point), resultId: point.sitting ?? '', index: point.round ?? 0, isFounding: point.isFounding }));
+    const baseline = { epoch: { createdAt: '2026-11-01T00:00:00Z', commit: null, reason: 'first measurement', environmentKey: 'k' }, processes };
+    const judged = judgeProcesses([figures(run(0.001, 'current'))], baseline, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3 });
+    expect(judged.evidence?.detectableFactor).toBeGreaterThan(1.35);
+    expect(judged.notes.find((note) => note.code === 'detectable-effect')?.message).toMatch(/only slowdowns of 1\.\d\dx or more can be proven/);
+  });
+});
