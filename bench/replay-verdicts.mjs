@@ -15,14 +15,14 @@
 // scaled alike, stand in for them. Stand-ins are independent processes, where real rounds share
 // their sitting's moment, so a replay is kinder to rounds than the machine is: compare builds
 // with it, and read absolute detection from the live bench. The last BENCH_MERGED (5) results of
-// each store are the merged slowdown and are left out.
+// each store are the merged slowdown and are left out. Results are read through the store (`getResult`, `processesOf`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 
 const require = createRequire(import.meta.url);
-const { judgeProcesses, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL } = require('../dist/internals.js');
+const { judgeProcesses, needsRounds, plannedRuns, processesOf, SqliteStore, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL } = require('../dist/internals.js');
 
 const dir = process.argv[2];
 if (dir === undefined || !fs.existsSync(dir)) {
@@ -38,32 +38,21 @@ const FACTORS = [1, 1.3, 1.6];
 /** The store's sittings, oldest first: the founding result, then every result since, with its processes. */
 function readStore(file) {
   const db = new Database(file, { readonly: true });
+  const store = SqliteStore.open(file, { readonly: true });
   try {
     const epoch = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at LIMIT 1').get();
     if (epoch === undefined) return undefined;
-    const results = db.prepare('SELECT id, created_at, status, environment_key FROM results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
-    const processes = db.prepare('SELECT * FROM result_processes WHERE result_id = ? ORDER BY idx');
-    const sittings = results.map((result) => ({
-      ...result,
-      isFounding: result.id === epoch.result_id,
-      processes: processes.all(result.id).map((row) => ({
-        resultId: row.result_id,
-        index: row.idx,
-        isFounding: result.id === epoch.result_id,
-        measuredAt: row.measured_at,
-        duration: row.duration_s,
-        memory: row.memory_mb,
-        cpu: row.cpu_percent,
-        machineProbeNs: row.machine_probe_ns,
-        memoryProbeNs: row.memory_probe_ns,
-        preemptedShare: row.preempted_share,
-        cpuTimePerCall: row.cpu_time_s,
-      })),
-    }));
+    const ids = db.prepare('SELECT id FROM results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
+    const sittings = ids.map(({ id }) => {
+      const result = store.reads.getResult(id);
+      const isFounding = id === epoch.result_id;
+      return { status: result.status, isFounding, processes: processesOf(result).map((process, index) => ({ ...process, resultId: id, index, isFounding })) };
+    });
     const epochInfo = { createdAt: epoch.created_at, commit: epoch.git_commit, reason: epoch.reason, environmentKey: epoch.environment_key };
     return { epoch: epochInfo, sittings: sittings.slice(0, sittings.length - MERGED) };
   } finally {
     db.close();
+    void store.close();
   }
 }
 
