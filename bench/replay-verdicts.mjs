@@ -6,16 +6,19 @@
 //
 // For each unchanged sitting after the founding and BENCH_HISTORY (20) history sittings (the
 // bench's trial phase), judged against the sittings before it as the store held them (the
-// founding and the accepted results since, as `referenceProcesses` reads them):
+// founding and the newest 30 accepted results since, as `referenceProcesses` reads them):
 //   - as measured (an unchanged run: is it a false alarm?);
 //   - with every run's wall time and CPU time per call scaled by 1.3 and 1.6, which is what the
 //     bench's planted slowdown does (busy time of a fixed share of each call's own time).
 // The first run goes through the screen (`needsRounds`) as in real use. Its rounds are the
-// sitting's own stored rounds when it has them; otherwise the first runs of the next sittings,
-// scaled alike, stand in for them. Stand-ins are independent processes, where real rounds share
-// their sitting's moment, so a replay is kinder to rounds than the machine is: compare builds
-// with it, and read absolute detection from the live bench. The last BENCH_MERGED (5) results of
-// each store are the merged slowdown and are left out. Results are read through the store (`getResult`, `processesOf`).
+// sitting's own stored rounds, then the first runs of the next trial sittings (of the ones before
+// it at the end, which then leave its reference), scaled alike. Stand-ins are independent
+// processes, where real rounds share their sitting's moment, so a replay is kinder to rounds than
+// the machine is: compare builds with it, and read absolute detection from the live bench. The
+// last BENCH_MERGED (5) results of each store are the merged slowdown and are left out; set
+// BENCH_HISTORY and BENCH_MERGED as the bench that kept the stores ran. Results are read through
+// the store (`getResult`, `processesOf`). Besides the verdicts, it prints how well the report's
+// detectable factor keeps its promise, checked by replay and the model's alone.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -42,7 +45,8 @@ function readStore(file) {
   try {
     const epoch = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at LIMIT 1').get();
     if (epoch === undefined) return undefined;
-    const ids = db.prepare('SELECT id FROM results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
+    // The bench's stores hold one benchmark, one environment and one mode: its final results since the founding.
+    const ids = db.prepare('SELECT id FROM final_results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
     const sittings = ids.map(({ id }) => {
       const result = store.reads.getResult(id);
       const isFounding = id === epoch.result_id;
@@ -57,8 +61,8 @@ function readStore(file) {
 }
 
 /** The reference as the store read it before sitting `t`: the founding and the newest 30 accepted results. */
-function baselineBefore(store, t) {
-  const before = store.sittings.slice(0, t);
+function baselineBefore(store, t, left = new Set()) {
+  const before = store.sittings.slice(0, t).filter((sitting) => !left.has(sitting));
   const accepted = before.filter((sitting) => !sitting.isFounding && sitting.status !== 'regression' && sitting.status !== 'baseline-updated').slice(-30);
   const founding = before.filter((sitting) => sitting.isFounding);
   const processes = [...founding, ...accepted].flatMap((sitting) => sitting.processes).sort((a, b) => a.measuredAt.localeCompare(b.measuredAt));
@@ -70,9 +74,13 @@ const slowed = (process, factor) => {
   return { ...figures, duration: figures.duration * factor, cpuTimePerCall: figures.cpuTimePerCall === null ? null : figures.cpuTimePerCall * factor };
 };
 
-/** Judges sitting `t` slowed by `factor`, as the pipeline would: screen, rounds, verdicts. */
+/**
+ * Judges sitting `t` slowed by `factor`, as the pipeline would: screen, rounds, verdicts. Its
+ * rounds are its own, then the first runs of the next trial sittings, then (at the end of the
+ * trial phase) of the ones before it, which then leave the reference.
+ */
 function replay(store, t, factor) {
-  const baseline = baselineBefore(store, t);
+  let baseline = baselineBefore(store, t);
   const sitting = store.sittings[t];
   const first = slowed(sitting.processes[0], factor);
   const current = [first];
@@ -80,20 +88,25 @@ function replay(store, t, factor) {
   if (needsRounds(first, baseline, SETTINGS)) {
     const rounds = plannedRuns(baseline, SETTINGS) - 1;
     const own = sitting.processes.slice(1, 1 + rounds);
-    const later = store.sittings.slice(t + 1).map((next) => next.processes[0]).slice(0, rounds - own.length);
-    standIns = later.length;
-    current.push(...[...own, ...later].map((process) => slowed(process, factor)));
+    const others = [...store.sittings.slice(t + 1), ...store.sittings.slice(1 + HISTORY, t).reverse()].slice(0, Math.max(0, rounds - own.length));
+    standIns = others.length;
+    baseline = baselineBefore(store, t, new Set(others));
+    current.push(...[...own, ...others.map((other) => other.processes[0])].map((process) => slowed(process, factor)));
   }
   const judged = judgeProcesses(current, baseline, store.epoch.environmentKey, SETTINGS);
+  // The model's figure, unchecked, beside it (a build without the check shows the same figure twice).
+  const model = judgeProcesses(current, baseline, store.epoch.environmentKey, { ...SETTINGS, isDetectableChecked: false });
   const duration = judged.verdicts.find((verdict) => verdict.metricType === 'duration');
   const flaggedAny = judged.verdicts.some((verdict) => verdict.status === 'warning' || verdict.status === 'critical');
-  return { duration: duration?.status, withheldBy: duration?.withheldBy ?? null, read: duration?.regressionFactor ?? null, flaggedAny, detectable: judged.evidence?.detectableFactor ?? null, runs: current.length, standIns, groups: judged.evidence?.groups.length ?? 0 };
+  return { duration: duration?.status, withheldBy: duration?.withheldBy ?? null, read: duration?.regressionFactor ?? null, flaggedAny, detectable: judged.evidence?.detectableFactor ?? null, modelDetectable: model.evidence?.detectableFactor ?? null, runs: current.length, standIns, groups: judged.evidence?.groups.length ?? 0 };
 }
 
 const flagged = (status) => status === 'warning' || status === 'critical';
 const pct = (count, total) => (total === 0 ? '–' : `${((count / total) * 100).toFixed(0)} %`);
-const totals = { aa: 0, fa: 0, faAny: 0, improved: 0, slow13: 0, flagged13: 0, slow16: 0, critical16: 0, missed: 0, held: {}, promised: {}, kept: {} };
+const totals = { aa: 0, fa: 0, faAny: 0, improved: 0, slow13: 0, flagged13: 0, slow16: 0, critical16: 0, missed: 0, held: {}, promises: { checked: {}, model: {} } };
 
+console.log(`Replayed with this build on ${dir}: after the founding and ${HISTORY} history sittings, the trial sittings, without the last ${MERGED} results (BENCH_HISTORY, BENCH_MERGED: as the bench that kept the stores ran)`);
+console.log('');
 console.log('| store | unchanged | false alarms (wall time · any metric) | improved | 1.3x flagged | 1.6x critical | planted held back (by) | planted passed | speeds | stand-in rounds |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.db') && !name.endsWith('-pr.db')).sort()) {
@@ -115,9 +128,12 @@ for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.db') && 
   const missed = rows.filter((row) => row.factor > 1 && (row.duration === 'pass' || row.duration === 'improved')).length;
   totals.missed += missed;
   // The detectable factor a report shows promises that slowdowns of that size or more are flagged 9 times in 10.
-  for (const row of rows.filter((r) => r.factor > 1 && r.detectable !== null && r.detectable <= r.factor)) {
-    totals.promised[row.factor] = (totals.promised[row.factor] ?? 0) + 1;
-    if (flagged(row.duration)) totals.kept[row.factor] = (totals.kept[row.factor] ?? 0) + 1;
+  for (const [kind, figure] of [['checked', (row) => row.detectable], ['model', (row) => row.modelDetectable]]) {
+    for (const row of rows.filter((r) => r.factor > 1 && figure(r) !== null && figure(r) <= r.factor)) {
+      const promise = (totals.promises[kind][row.factor] ??= { promised: 0, kept: 0 });
+      promise.promised++;
+      if (flagged(row.duration)) promise.kept++;
+    }
   }
   totals.aa += aa.length;
   totals.fa += fa;
@@ -139,12 +155,13 @@ console.log(
   `All stores: false alarms ${totals.fa} of ${totals.aa} (wall time), ${totals.faAny} (any metric); improved ${totals.improved}; 1.3x flagged ${totals.flagged13} of ${totals.slow13} (${pct(totals.flagged13, totals.slow13)}); 1.6x critical ${totals.critical16} of ${totals.slow16} (${pct(totals.critical16, totals.slow16)}); planted held back: ${heldText === '' ? 'none' : heldText}; planted passed: ${totals.missed}`,
 );
 console.log('');
-console.log('The detectable factor as a promise: of the planted trials whose report showed a detectable factor at or below the planted slowdown, how many were flagged (it promises 9 in 10)');
+console.log('The detectable factor as a promise: of the planted trials whose report showed a detectable factor at or below the planted slowdown, how many were flagged (it promises 9 in 10); the figure checked by replay, and the model\'s alone');
 console.log('');
-console.log('| planted | promised | flagged | share flagged | planted trials |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| planted | figure | promised | flagged | share flagged | planted trials |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const factor of FACTORS.filter((f) => f > 1)) {
-  const promised = totals.promised[factor] ?? 0;
-  const kept = totals.kept[factor] ?? 0;
-  console.log(`| ${factor}x | ${promised} | ${kept} | ${pct(kept, promised)} | ${factor === 1.3 ? totals.slow13 : totals.slow16} |`);
+  for (const kind of ['checked', 'model']) {
+    const { promised, kept } = totals.promises[kind][factor] ?? { promised: 0, kept: 0 };
+    console.log(`| ${factor}x | ${kind} | ${promised} | ${kept} | ${pct(kept, promised)} | ${factor === 1.3 ? totals.slow13 : totals.slow16} |`);
+  }
 }

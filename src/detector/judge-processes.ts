@@ -31,6 +31,12 @@ export interface JudgeSettings {
   withinRunSpread?: GroupSpread;
   /** The reference was measured beside the current runs (`perfguard compare`), not over time as a baseline: a young one is not held to ranks. */
   measuredBeside?: boolean;
+  /**
+   * Check the primary metric's detectable factor by replaying the rule on the baseline's
+   * sittings (20–200 ms a judgement); a judgement whose figures are not reported need not.
+   * @default true
+   */
+  isDetectableChecked?: boolean;
 }
 
 /** Verdicts for every metric with what they rest on. */
@@ -124,7 +130,7 @@ function judgeMetric(metric: MetricType, current: ProcessFigures[], baseline: Re
     withinRunSpread: metric === 'instructions' ? settings.withinRunSpread : undefined,
     measuredBeside: settings.measuredBeside,
     // The report shows the primary metric's detectable factor.
-    replayDetectable: metric === metricsOf(settings.mode ?? 'time')[0],
+    isDetectableChecked: settings.isDetectableChecked !== false && metric === metricsOf(settings.mode ?? 'time')[0],
   });
 }
 

@@ -15,10 +15,10 @@ import {
   type RuleContext,
   runsToProve,
 } from './decision-rules';
+import { checkDetectableFactor, type ReplayedRule } from './detectable-replay';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
 import { buildReference, type Reference } from './reference';
 import { compareRuns, DETECTION_POWER, detectableFactor, matchGroup, type RunComparison, SCREEN_CONFIDENCE } from './run-comparison';
-import { replayedDetectableFactor, type ReplayedRule } from './detectable-replay';
 import type { ConditionedRun, RunConditions } from './run-point';
 import { effectiveRuns, type SittingSpread, sittingSpreadOf } from './sittings';
 import { isSpeedMetric, type MetricThresholds, type MetricType } from './thresholds';
@@ -44,9 +44,9 @@ export interface JudgeRunsInput {
   measuredBeside?: boolean | undefined;
   /**
    * Check the detectable factor by replaying the rule on the reference's own sittings
-   * ({@link replayedDetectableFactor}); the report's primary metric does. @default false
+   * ({@link checkDetectableFactor}), as the report's primary metric does. @default false
    */
-  replayDetectable?: boolean | undefined;
+  isDetectableChecked?: boolean | undefined;
 }
 
 /** A verdict with what it rests on. */
@@ -55,11 +55,20 @@ export interface RunJudgement {
   /** The reference used; undefined without one. */
   reference: Reference | undefined;
   comparison: RunComparison | undefined;
-  /** The smallest slowdown the rule proves 9 times in 10 with this spread between runs; null when unknown. */
+  /**
+   * The smallest slowdown the rule proves 9 times in 10 with this spread between runs, checked
+   * by replaying the rule on the reference's sittings when asked ({@link checkDetectableFactor});
+   * null when unknown.
+   */
   detectableFactor: number | null;
 }
 
-function noBaseline(input: JudgeRunsInput): RunJudgement {
+/** A verdict with what it rests on, before the detectable factor is worked out. */
+interface Verdicted extends Omit<RunJudgement, 'detectableFactor'> {
+  sittings: SittingSpread | undefined;
+}
+
+function noBaseline(input: JudgeRunsInput): Verdicted {
   const values = input.current.map((run) => run.value);
   return {
     verdict: {
@@ -75,7 +84,7 @@ function noBaseline(input: JudgeRunsInput): RunJudgement {
     },
     reference: undefined,
     comparison: undefined,
-    detectableFactor: null,
+    sittings: undefined,
   };
 }
 
@@ -183,11 +192,6 @@ function machineSlowdownOf(context: RuleContext): LoopSlowdown | null {
   return loops.reduce<LoopSlowdown | null>((least, loop) => (least === null || loop.explains < least.explains ? loop : least), null);
 }
 
-/** A verdict with what it rests on, before the detectable factor is worked out. */
-interface Verdicted extends Omit<RunJudgement, 'detectableFactor'> {
-  sittings: SittingSpread | undefined;
-}
-
 /**
  * Judges the current runs of one metric against runs of unchanged code: magnitude (the
  * factor reaches the threshold) and run-level evidence together, through
@@ -197,21 +201,25 @@ interface Verdicted extends Omit<RunJudgement, 'detectableFactor'> {
 export function judgeRuns(input: JudgeRunsInput): RunJudgement {
   const judged = judgeVerdict(input);
   const { reference, comparison } = judged;
-  if (reference === undefined || comparison === undefined) return { ...judged, detectableFactor: null };
+  if (reference === undefined || comparison === undefined) return { verdict: judged.verdict, reference, comparison, detectableFactor: null };
   const scale = scaleOf(input.metricType);
   const promised = detectableOf(input, reference, scale, { share: comparison.sittingShare, referenceSittings: judged.sittings?.referenceSittings });
   const detectable =
-    input.replayDetectable === true && scale.isLog
-      ? replayedDetectableFactor({ reference: reference.runs as ConditionedRun[], rounds: input.rounds, rule: replayedRule(input) }, promised, input.thresholds.warning, DETECTION_POWER)
+    input.isDetectableChecked === true && scale.isLog
+      ? checkDetectableFactor({ reference: reference.runs as ConditionedRun[], rounds: input.rounds, rule: replayedRule(input), promised, warning: input.thresholds.warning, power: DETECTION_POWER })
       : promised;
   return { verdict: judged.verdict, reference, comparison, detectableFactor: detectable };
 }
 
-/** This input's rule, for replaying it on other runs: its screen for rounds and its verdict. */
+/**
+ * This input's rule, for replaying it on other runs: its screen for rounds and its verdict,
+ * without the current process's own counted rounds (instructions mode), which are not theirs.
+ */
 function replayedRule(input: JudgeRunsInput): ReplayedRule {
+  const rule = { ...input, withinRunSpread: undefined, isDetectableChecked: false };
   return {
-    confirms: (reference, first) => shouldConfirm({ ...input, reference, current: [first] }),
-    flags: (reference, current) => isRegressionVerdict(judgeVerdict({ ...input, reference, current }).verdict),
+    confirms: (reference, first) => shouldConfirm({ ...rule, reference, current: [first] }),
+    flags: (reference, current) => isRegressionVerdict(judgeVerdict({ ...rule, reference, current }).verdict),
   };
 }
 
@@ -219,10 +227,7 @@ function replayedRule(input: JudgeRunsInput): ReplayedRule {
 function judgeVerdict(input: JudgeRunsInput): Verdicted {
   const scale = scaleOf(input.metricType);
   const ref = buildReference(input.reference, scale, input.thresholds.warning);
-  if (ref === undefined || input.current.length === 0) {
-    const { detectableFactor: _none, ...judged } = noBaseline(input);
-    return { ...judged, sittings: undefined };
-  }
+  if (ref === undefined || input.current.length === 0) return noBaseline(input);
   const sittings = sittingSpreadOf(ref.runs, input.current, (run) => {
     const x = scale.toScale(run.value);
     return x - matchGroup(x, ref.groups, ref.spread, scale.spreadFloor).x;

@@ -137,7 +137,8 @@ async function confirmStep(first: ProcessFigures, baseline: ReferenceRuns | unde
 }
 
 function describeFirst(first: ProcessFigures, baseline: ReferenceRuns | undefined, settings: JudgeSettings): string {
-  const alone: ProcessJudgement = judgeProcesses([first], baseline, '', { ...settings, rounds: 1 });
+  // Only the verdicts are read: no detectable factor to check.
+  const alone: ProcessJudgement = judgeProcesses([first], baseline, '', { ...settings, rounds: 1, isDetectableChecked: false });
   const flagged = alone.verdicts.filter((verdict) => verdict.status !== 'no-baseline' && verdict.status !== 'pass' && verdict.status !== 'improved');
   // Nothing flagged: a speed-up that could become improved, read on the primary metric.
   const shown = (flagged.length > 0 ? flagged : alone.verdicts.filter((verdict) => verdict.status !== 'no-baseline').slice(0, 1)).map(

@@ -1,6 +1,6 @@
 import { probit } from 'simple-statistics';
 import { type ConditionedRun, DEFAULT_THRESHOLDS, judgeProcesses, judgeRuns, UNKNOWN_CONDITIONS } from '../../src/detector';
-import { REPLAY_MAX_FACTOR, REPLAY_MIN_SITTINGS, REPLAY_STEP, replayedDetectableFactor, type ReplayedRule } from '../../src/detector/detectable-replay';
+import { checkDetectableFactor, REPLAY_MAX_FACTOR, REPLAY_MIN_SITTINGS, REPLAY_STEP, type ReplayedRule } from '../../src/detector/detectable-replay';
 import type { ProcessFigures, StoredProcess } from '../../src/types';
 
 // Planted runs: each value stands for one process's median per-call duration, each run named by
@@ -38,7 +38,7 @@ function twoSpeeds(n: number): number {
   return centre * Math.exp(0.01 * probit((((n * 7) % 23) + 0.5) / 23));
 }
 
-function judge(reference: ConditionedRun[], replayDetectable: boolean) {
+function judge(reference: ConditionedRun[], isDetectableChecked: boolean) {
   return judgeRuns({
     metricType: 'duration',
     reference,
@@ -46,11 +46,11 @@ function judge(reference: ConditionedRun[], replayDetectable: boolean) {
     thresholds: DEFAULT_THRESHOLDS.duration,
     confidence: 0.95,
     rounds: 2,
-    replayDetectable,
+    isDetectableChecked,
   });
 }
 
-describe('replayedDetectableFactor on planted histories', () => {
+describe('checkDetectableFactor on planted histories', () => {
   it("lets the model's figure stand where the rule keeps its promise", () => {
     const reference = history(24, steady(0.003));
     const model = judge(reference, false).detectableFactor;
@@ -66,24 +66,32 @@ describe('replayedDetectableFactor on planted histories', () => {
     // The model sees the spread inside each speed (±1 %) and promises small slowdowns.
     const model = judge(reference, false).detectableFactor ?? Infinity;
     expect(model).toBeLessThan(1.1);
-    // A first run at the fast speed, slowed, lands among the slow speed's runs until 0.77 × f
-    // passes it by the warning threshold (f ≥ 1.56); before that, only rounds at the slow speed
-    // flag it. Three sittings in ten start at the fast speed, so 1.3x is missed too often.
-    expect(judged.detectableFactor).toBeGreaterThan(1.35);
-    expect(judged.detectableFactor).toBeLessThan(2.2);
+    // Checked from 1.2 × 1.1 = 1.32: the fast speed slowed reads 1.32 × 0.77 = 1.02 ms, on the
+    // slow speed, and sittings whose runs mix it with slowed slow-speed runs are held back as
+    // bimodal. One step on, 1.452x, it reads 1.12 ms, clear of the slow speed's ±1 %, and every
+    // held-out sitting is flagged.
+    expect(judged.detectableFactor).toBeCloseTo(1.2 * 1.1 * 1.1, 10);
   });
 
-  it('leaves the model alone below the sittings a replay needs', () => {
-    const reference = history(REPLAY_MIN_SITTINGS - 3, twoSpeeds);
-    expect(judge(reference, true).detectableFactor).toBe(judge(reference, false).detectableFactor);
+  it('checks from ten whole sittings on', () => {
+    // The founding sitting and REPLAY_MIN_SITTINGS − 2 more: one short.
+    const short = history(REPLAY_MIN_SITTINGS - 2, twoSpeeds);
+    expect(judge(short, true).detectableFactor).toBe(judge(short, false).detectableFactor);
+    const enough = history(REPLAY_MIN_SITTINGS - 1, twoSpeeds);
+    expect(judge(enough, true).detectableFactor).toBeGreaterThan(judge(enough, false).detectableFactor ?? Infinity);
   });
 });
 
-describe('replayedDetectableFactor mechanics', () => {
+interface Judged {
+  reference: readonly ConditionedRun[];
+  current: readonly ConditionedRun[];
+}
+
+describe('checkDetectableFactor mechanics', () => {
   const reference = Array.from({ length: 20 }, (_, i) => run(0.001, `s${i}`));
 
   /** A rule that confirms everything and flags a first run of `flagFrom` or more. */
-  function ruleFrom(flagFrom: number, seen: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = []): ReplayedRule {
+  function ruleFrom(flagFrom: number, seen: Judged[] = []): ReplayedRule {
     return {
       confirms: () => true,
       flags: (ref, current) => {
@@ -93,21 +101,30 @@ describe('replayedDetectableFactor mechanics', () => {
     };
   }
 
-  it('keeps a promise the rule keeps, at the least that clears the warning threshold with room', () => {
-    expect(replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(0) }, 1.05, 1.2, 0.9)).toBe(1.05);
+  const check = (rule: ReplayedRule, promised: number | null, refs: ConditionedRun[] = reference) =>
+    checkDetectableFactor({ reference: refs, rounds: 2, rule, promised, warning: 1.2, power: 0.9 });
+
+  it('checks a promise below the warning threshold where a flag clears it with room', () => {
+    // 1.2 × 1.1 = 1.32: a rule that flags from 1.32 ms keeps the promise of 1.05x; one that
+    // flags from 1.33 ms does not, and the answer is the next step, 1.452x.
+    expect(check(ruleFrom(0.00132 - 1e-12), 1.05)).toBe(1.05);
+    expect(check(ruleFrom(0.00133), 1.05)).toBeCloseTo(1.32 * REPLAY_STEP, 10);
   });
 
-  it('answers the smallest step from the promise that the rule flags, and at most the largest it tries', () => {
+  it('answers the smallest step from the start that the rule flags, and at most the largest it tries', () => {
     const start = 1.2 * REPLAY_STEP;
     // Flagged from 1.5 ms: the first step at or above 1.5x.
     const steps = Math.ceil(Math.log(1.5 / start) / Math.log(REPLAY_STEP));
-    expect(replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(0.0015) }, 1.05, 1.2, 0.9)).toBeCloseTo(start * REPLAY_STEP ** steps, 10);
-    expect(replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(Infinity) }, 1.05, 1.2, 0.9)).toBe(REPLAY_MAX_FACTOR);
+    expect(check(ruleFrom(0.0015), 1.05)).toBeCloseTo(start * REPLAY_STEP ** steps, 10);
+    expect(check(ruleFrom(Infinity), 1.05)).toBe(REPLAY_MAX_FACTOR);
+    // A promise past the largest step, not kept, reads as itself: that or more.
+    expect(check(ruleFrom(Infinity), 12)).toBe(12);
+    expect(check(ruleFrom(0), null)).toBeNull();
   });
 
   it('judges each held-out sitting, slowed, with the next sittings as its rounds, against the rest', () => {
-    const seen: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = [];
-    replayedDetectableFactor({ reference, rounds: 2, rule: ruleFrom(0, seen) }, 1.4, 1.2, 0.9);
+    const seen: Judged[] = [];
+    check(ruleFrom(0, seen), 1.4);
     expect(seen).toHaveLength(20);
     const first = seen[0];
     expectValues(first?.current.map((r) => r.value), [0.0014, 0.0014, 0.0014]);
@@ -120,16 +137,21 @@ describe('replayedDetectableFactor mechanics', () => {
     expect(seen[19]?.reference.some((r) => ['s19', 's18', 's17'].includes(r.sitting ?? ''))).toBe(false);
   });
 
-  it('judges a first run the screen does not confirm alone, and uses a sitting\'s own rounds first', () => {
-    const withRounds = [...reference.slice(0, 19), run(0.002, 's19', 1), run(0.003, 's19', 2)].map((r) => (r.sitting === 's0' ? { ...r } : r));
-    const seen: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = [];
+  it("judges a first run the screen does not confirm alone, against every other sitting", () => {
+    const seen: Judged[] = [];
     const confirmsNone: ReplayedRule = { confirms: () => false, flags: (ref, current) => (seen.push({ reference: ref, current }), true) };
-    replayedDetectableFactor({ reference: withRounds, rounds: 2, rule: confirmsNone }, 1.3, 1.2, 0.9);
-    expect(seen.every((judged) => judged.current.length === 1)).toBe(true);
-    const ownRounds: { reference: readonly ConditionedRun[]; current: readonly ConditionedRun[] }[] = [];
-    replayedDetectableFactor({ reference: [...reference.slice(0, 19), run(0.001, 's19', 0), run(0.002, 's19', 1), run(0.003, 's19', 2)], rounds: 2, rule: ruleFrom(0, ownRounds) }, 1.4, 1.2, 0.9);
-    const last = ownRounds.find((judged) => judged.current[0]?.at === ownRounds.at(-1)?.current[0]?.at);
-    expectValues(last?.current.map((r) => r.value), [0.0014, 0.0028, 0.0042]);
+    check(confirmsNone, 1.4);
+    expect(seen.every((judged) => judged.current.length === 1 && judged.reference.length === 19)).toBe(true);
+  });
+
+  it("uses a sitting's own rounds first, and holds out no sitting the window cut", () => {
+    const seen: Judged[] = [];
+    const withRounds = [run(0.002, 'cut', 1), ...reference.slice(0, 19), run(0.001, 's19', 0), run(0.002, 's19', 1), run(0.003, 's19', 2)];
+    check(ruleFrom(0, seen), 1.4, withRounds);
+    // 20 whole sittings; the cut one, whose first run is a round, only in the references.
+    expect(seen).toHaveLength(20);
+    expectValues(seen.at(-1)?.current.map((r) => r.value), [0.0014, 0.0028, 0.0042]);
+    expect(seen[0]?.reference.some((r) => r.sitting === 'cut')).toBe(true);
   });
 });
 
@@ -142,7 +164,11 @@ describe('judgeProcesses and the replayed detectable factor', () => {
     const processes: StoredProcess[] = history(27, twoSpeeds).map((point) => ({ ...figures(point), resultId: point.sitting ?? '', index: point.round ?? 0, isFounding: point.isFounding }));
     const baseline = { epoch: { createdAt: '2026-11-01T00:00:00Z', commit: null, reason: 'first measurement', environmentKey: 'k' }, processes };
     const judged = judgeProcesses([figures(run(0.001, 'current'))], baseline, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3 });
-    expect(judged.evidence?.detectableFactor).toBeGreaterThan(1.35);
-    expect(judged.notes.find((note) => note.code === 'detectable-effect')?.message).toMatch(/only slowdowns of 1\.\d\dx or more can be proven/);
+    // As judgeRuns' check on the same history (the test above).
+    expect(judged.evidence?.detectableFactor).toBeCloseTo(1.2 * 1.1 * 1.1, 10);
+    expect(judged.notes.find((note) => note.code === 'detectable-effect')?.message).toContain('only slowdowns of 1.45x or more can be proven');
+    // Asked not to check, it shows the model's figure.
+    const unchecked = judgeProcesses([figures(run(0.001, 'current'))], baseline, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3, isDetectableChecked: false });
+    expect(unchecked.evidence?.detectableFactor).toBeLessThan(1.1);
   });
 });
