@@ -9,7 +9,7 @@ import { judgeRuns, type RunJudgement, shouldConfirm } from './judge-runs';
 import { buildReference, type Reference } from './reference';
 import type { ConditionedRun } from './run-point';
 import type { MetricThresholds, MetricType, Thresholds } from './thresholds';
-import { isRegressionVerdict, type MetricVerdict } from './verdict';
+import { isRegressionVerdict, type MetricVerdict, type RuleName } from './verdict';
 
 /** A baseline epoch with the runs of unchanged code since it was founded: what a verdict compares with. */
 export interface ReferenceRuns {
@@ -272,25 +272,42 @@ function baselineInfoOf(baseline: ReferenceRuns, duration: MetricVerdict, enviro
 }
 
 /**
- * A CPU-time alarm on runs whose wall time was held back as `bimodal` is held back too, unless
- * CPU time grew past its warning threshold beyond the wall time's own factor (work moved to
- * other threads). The speeds code settles at are the processes', and CPU time per call is the
- * same runs' time without the waits, so it moved with them: but each metric asks whether
- * unchanged runs have read this slow at its own warning threshold, and CPU time's is higher.
- * The example suite's json_round_trip_1k_orders ran three processes at 5.40–5.78 ms against
- * unchanged runs at 3.12–5.40 ms (wall and CPU time alike): wall time, 1.38x, was held back
- * since three unchanged runs had run past 1.2x, while CPU time, 1.27x, was called a warning,
- * since only one had run past 1.25x.
+ * Why a wall-time verdict was held back, for the holds that say runs of unchanged code may read
+ * like these: another of the code's speeds, within what unchanged runs do, too few of them.
+ */
+const WALL_TIME_HOLDS: Partial<Record<RuleName, string>> = {
+  bimodal: "as another of the code's speeds",
+  evidence: 'as within what runs of unchanged code do',
+  history: 'for too little history',
+};
+
+/**
+ * A CPU-time alarm on runs whose wall time was held back as another of the code's speeds
+ * (`bimodal`), as within what unchanged runs do (`evidence`) or for too little history
+ * (`history`) is held back too, unless CPU time grew past its warning threshold beyond the wall
+ * time's own factor (work moved to other threads). CPU time per call is the same runs' time
+ * without the waits, so it moves with the speed each process settles at; two metrics tested on
+ * the same runs would alarm on the chance of either. Each asks whether unchanged runs have read
+ * this slow at its own warning threshold and in its own ranks: the example suite's
+ * json_round_trip_1k_orders ran three processes at 5.40–5.78 ms against unchanged runs at
+ * 3.12–5.40 ms (wall and CPU time alike), and wall time, 1.38x, was held back since three
+ * unchanged runs had run past 1.2x, while CPU time, 1.27x, was called a warning, since only one
+ * had run past 1.25x. Its regex_validate_2k_emails ran four processes at 185–222 µs against five
+ * unchanged at 116–197 µs: wall time, 1.80x, was held back as one unchanged run (197 µs) had been
+ * as slow as the fastest of them, while CPU time, 1.40x, was called a warning, as that run's CPU
+ * time (189 µs) was just below theirs (195–232 µs).
  */
 function withWallTimeSpeeds(verdict: MetricVerdict, wall: MetricVerdict | undefined, thresholds: Thresholds): MetricVerdict {
-  if (verdict.metricType !== 'cpu' || !isRegressionVerdict(verdict) || wall?.status !== 'inconclusive' || wall.withheldBy !== 'bimodal') return verdict;
+  if (verdict.metricType !== 'cpu' || !isRegressionVerdict(verdict) || wall?.status !== 'inconclusive') return verdict;
+  const held = WALL_TIME_HOLDS[wall.withheldBy];
+  if (held === undefined) return verdict;
   const beyond = verdict.regressionFactor / wall.regressionFactor;
   if (!Number.isFinite(beyond) || beyond >= thresholds.cpu.warning) return verdict;
   return {
     ...verdict,
     status: 'inconclusive',
-    withheldBy: 'bimodal',
-    reason: `${verdict.regressionFactor.toFixed(2)}x, but the wall time of the same runs (${wall.regressionFactor.toFixed(2)}x) was held back as another of the code's speeds, and CPU time per call moves with the speed of the process (${beyond.toFixed(2)}x beyond the wall time's factor): more runs on main will show which speed this is`,
+    withheldBy: wall.withheldBy,
+    reason: `${verdict.regressionFactor.toFixed(2)}x, but the wall time of the same runs (${wall.regressionFactor.toFixed(2)}x) was held back ${held}, and CPU time per call moves with the speed of the process (${beyond.toFixed(2)}x beyond the wall time's factor): more runs on main will tell`,
   };
 }
 

@@ -46,6 +46,23 @@ describe('CPU time per call beside wall time of the same runs', () => {
     expect(cpu?.reason).toMatch(/wall time of the same runs \(1\.38x\) was held back/);
   });
 
+  it('holds back a CPU-time alarm on runs whose wall time unchanged runs had read as slow', () => {
+    // The example suite's regex_validate_2k_emails (study at d7d2508): wall and CPU time per call
+    // in µs of a founding sitting and two unchanged runs, then four processes of unchanged code.
+    const µs = ([wall, cpu]: [number, number]): Reading => [wall / 1000, cpu / 1000, 42100, 19000, 0.002];
+    const unchanged: [number, number][][] = [[[116.9, 152.0], [115.8, 138.9], [116.2, 166.0]], [[116.3, 150.0]], [[196.6, 188.5]]];
+    const young = reference(unchanged.flatMap((sitting, s) => sitting.map((entry, index) => ({ ...figures(µs(entry), s * 5 + index), resultId: `result-${s}`, index, isFounding: s === 0 }))));
+    const now: [number, number][] = [[222.1, 231.7], [215.4, 217.7], [184.5, 195.2], [218.4, 209.8]];
+    const judged = judgeProcesses(now.map((entry, i) => figures(µs(entry), 40 + i)), young, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3 });
+    const wall = judged.verdicts.find((verdict) => verdict.metricType === 'duration');
+    const cpu = judged.verdicts.find((verdict) => verdict.metricType === 'cpu');
+    // One unchanged run (196.6 µs) was as slow as the fastest of the four: C(5, 4) / C(9, 4) = 4 %.
+    expect(wall).toMatchObject({ status: 'inconclusive', withheldBy: 'evidence' });
+    // Its CPU time (188.5 µs) was below all four (195.2 µs on): 1 / C(9, 4) = 0.8 %, alone a warning.
+    expect(cpu).toMatchObject({ status: 'inconclusive', withheldBy: 'evidence' });
+    expect(cpu?.reason).toMatch(/was held back as within what runs of unchanged code do/);
+  });
+
   it('keeps a CPU-time alarm that grew past its threshold beyond the wall time (work moved to other threads)', () => {
     const busier = NOW.map(([wall, cpu, ...rest], i) => figures([wall, cpu * 1.6, ...rest], 40 + i));
     const cpu = judgeProcesses(busier, history, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3 }).verdicts.find((verdict) => verdict.metricType === 'cpu');
