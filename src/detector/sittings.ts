@@ -75,6 +75,16 @@ export const SITTING_SPREAD_LEVEL = 0.9;
 export const MIN_SITTINGS_ACROSS = 3;
 
 /**
+ * Both spreads of the sitting share are taken as at least this (1 % on a log scale), or the
+ * metric's floor if higher: between processes, code this steady wanders by the clock's and the
+ * CPU's own resolution, and runs of a sitting agreeing more closely than that says nothing of
+ * moments. The end-to-end suite's steady spin loop read ±0.3 % inside a sitting and ±0.7 %
+ * across three, a share of 0.70, and a planted 3x slowdown over four runs of one sitting was
+ * held back for a young baseline (worth 1.3 runs). @default 0.01
+ */
+export const SITTING_SHARE_FLOOR = 0.01;
+
+/**
  * The share of the variance between runs that a whole sitting shares (0 to 1): 1 − within² /
  * across², the intraclass correlation of a one-way random-effects model of runs inside
  * sittings, where across is the spread of one run of each reference sitting (at least
@@ -87,13 +97,14 @@ export const MIN_SITTINGS_ACROSS = 3;
  * on its degrees of freedom; the spread across is a point estimate), so a few sittings whose
  * rounds happened to agree do not take the rounds' worth away (over six degrees of freedom, the
  * point estimate of a variance falls below half its value one time in five, P(χ² < 3) = 0.19,
- * and runs that wander independently would read a share of 0.5). 0 when either spread is
- * unknown, which judges runs as independent.
+ * and runs that wander independently would read a share of 0.5). Both spreads are at least
+ * {@link SITTING_SHARE_FLOOR}. 0 when either spread is unknown, which judges runs as independent.
  */
-export function sittingShare(sittings: SittingSpread | undefined, spreadFloor = 0): number {
+export function sittingShare(sittings: SittingSpread | undefined, metricFloor = 0): number {
+  const spreadFloor = Math.max(metricFloor, SITTING_SHARE_FLOOR);
   if (sittings === undefined || sittings.within.degreesOfFreedom < 1 || sittings.across.degreesOfFreedom < MIN_SITTINGS_ACROSS - 1) return 0;
   const { standardDeviation, degreesOfFreedom } = sittings.within;
-  // Both spreads at least the metric's floor: code steadier than the floor has no moments to share.
+  // Both spreads at least the floor: code steadier than that has no moments to share.
   const withinUpper = Math.max((standardDeviation ** 2 * degreesOfFreedom) / chiSquaredQuantile(1 - SITTING_SPREAD_LEVEL, degreesOfFreedom), spreadFloor ** 2);
   const across = Math.max(sittings.across.standardDeviation, spreadFloor);
   return across <= 0 ? 0 : Math.min(1, Math.max(0, 1 - withinUpper / across ** 2));

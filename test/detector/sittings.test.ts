@@ -74,7 +74,7 @@ describe('sittingShare', () => {
     expect(sittingShare(undefined)).toBe(0);
     expect(sittingShare({ within: { standardDeviation: 0, degreesOfFreedom: 0 }, across, referenceSittings: 10 })).toBe(0);
     expect(sittingShare({ within: { standardDeviation: 0.12, degreesOfFreedom: 6 }, across, referenceSittings: 10 })).toBe(0);
-    // Spreads below the metric's floor (0.5 % for wall time) have no moments to share.
+    // Spreads below 1 % (SITTING_SHARE_FLOOR) have no moments to share.
     expect(sittingShare({ within: { standardDeviation: 0.0002, degreesOfFreedom: 6 }, across: { standardDeviation: 0.001, degreesOfFreedom: 9 }, referenceSittings: 10 }, 0.005)).toBe(0);
     // Two sittings cannot show how far sittings wander: a founding sitting's spread is the spread inside it.
     expect(sittingShare({ within: { standardDeviation: 0.01, degreesOfFreedom: 6 }, across: { standardDeviation: 0.1, degreesOfFreedom: 1 }, referenceSittings: 2 })).toBe(0);
@@ -143,6 +143,21 @@ describe('judging the runs of one sitting', () => {
     const judged = judgeRuns({ metricType: 'duration', reference: steady, current, thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 });
     expect(judged.comparison?.sittingShare).toBe(0);
     expect(judged.verdict.status).toBe('critical');
+  });
+
+  it('takes no share from spreads below 1 %: a steady loop slowed 3x against a young baseline is flagged', () => {
+    // The end-to-end suite's spin loop: a founding sitting and two runs since, ±0.7 % across
+    // them, then four runs of one sitting at 3x within ±0.3 %. Read from those spreads the share
+    // would be about 0.75, the four runs worth 1.2, and the slowdown held back as young history.
+    const young = [...sitting('founding', [0.0212, 0.02125, 0.02118], true), ...sitting('a', [0.02138]), ...sitting('b', [0.02102])];
+    const current = sitting('current', [0.06428, 0.0646, 0.06458, 0.06453]);
+    const judged = judgeRuns({ metricType: 'duration', reference: young, current, thresholds: DEFAULT_THRESHOLDS.duration, confidence: 0.95, rounds: 3 });
+    expect(judged.comparison?.sittingShare).toBe(0);
+    expect(judged.verdict.status).toBe('critical');
+    // Unfloored, the same spreads read a share that takes the rounds' worth away.
+    const spreads = sittingSpreadOf(young, current, (run) => Math.log(run.value / 0.0212));
+    const unfloored = 1 - ((spreads?.within.standardDeviation ?? 0) / (spreads?.across.standardDeviation ?? 1)) ** 2;
+    expect(unfloored).toBeGreaterThan(0.5);
   });
 
   it('still flags a slowdown past what moments do', () => {
