@@ -33,7 +33,7 @@ export interface JudgeSettings {
   measuredBeside?: boolean;
   /**
    * Check the primary metric's detectable factor by replaying the rule on the baseline's
-   * sittings (20–200 ms a judgement); a judgement whose figures are not reported need not.
+   * sittings (15–115 ms a judgement here); a judgement whose figures are not reported need not.
    * @default true
    */
   isDetectableChecked?: boolean;
@@ -297,7 +297,7 @@ const WALL_TIME_HOLDS: Partial<Record<RuleName, string>> = {
  * as slow as the fastest of them, while CPU time, 1.40x, was called a warning, as that run's CPU
  * time (189 µs) was just below theirs (195–232 µs).
  */
-function withWallTimeSpeeds(verdict: MetricVerdict, wall: MetricVerdict | undefined, thresholds: Thresholds): MetricVerdict {
+function withWallTimeHolds(verdict: MetricVerdict, wall: MetricVerdict | undefined, thresholds: Thresholds): MetricVerdict {
   if (verdict.metricType !== 'cpu' || !isRegressionVerdict(verdict) || wall?.status !== 'inconclusive') return verdict;
   const held = WALL_TIME_HOLDS[wall.withheldBy];
   if (held === undefined) return verdict;
@@ -327,7 +327,7 @@ export function judgeProcesses(
     return judgement === undefined ? [] : [{ metric, judgement }];
   });
   const duration = judged.find((entry) => entry.metric === metrics[0])?.judgement;
-  const verdicts = judged.map((entry) => withWallTimeSpeeds(entry.judgement.verdict, duration?.verdict, settings.thresholds));
+  const verdicts = judged.map((entry) => withWallTimeHolds(entry.judgement.verdict, duration?.verdict, settings.thresholds));
   if (baseline === undefined || duration?.reference === undefined) return { verdicts, evidence: null, baseline: null, notes: [] };
   const evidence = evidenceOf(duration, duration.reference);
   return {

@@ -185,7 +185,7 @@ export class PerformanceRegressionDetector {
    * Verdicts for every metric of the `current` processes against `reference` (the processes of
    * unchanged code a baseline rests on), or no-baseline verdicts without one. `overrides` adjust
    * this detector's thresholds and confidence for one judgement. Pure. Checking the detectable
-   * factor replays the rule on the reference's sittings, 20–200 ms a call with 10 or more.
+   * factor replays the rule on the reference's sittings, 15–115 ms a call with 10 or more here.
    */
   judge(current: ProcessFigures[], reference: ReferenceRuns | undefined, overrides: JudgeOverrides = {}): ProcessJudgement {
     validateThresholds(this.thresholds);
