@@ -118,6 +118,9 @@ for (const condition of CONDITIONS) {
 
 const pct = (rows, test) => (rows.length === 0 ? '–' : `${((rows.filter(test).length / rows.length) * 100).toFixed(1)} %`);
 const flagged = (s) => s === 'warning' || s === 'critical';
+// A verdict can flag only a slowdown its runs read at or past the warning threshold: what a
+// planted 1.3x loses below it is the runs' wander, whatever the rule; the rest, the rule's guards.
+const reachesWarning = (r) => (r.factor ?? 0) >= 1.2;
 const rules = [
   ['new rule (runs)', (r) => r.duration],
   ['previous rule', (r) => r.previous],
@@ -134,7 +137,7 @@ for (const condition of CONDITIONS) {
     const factors = ['A/A', '1.3x', '1.6x'].map((kind) => median(of(kind).map((r) => r.factor ?? NaN)).toFixed(2)).join(' · ');
     for (const [rule, verdict] of rules) {
       console.log(
-        `| ${condition} | ${name} | ${rule} | ${pct(of('A/A'), (r) => flagged(verdict(r)))} | ${pct(of('1.3x'), (r) => flagged(verdict(r)))} | ${pct(of('1.6x'), (r) => verdict(r) === 'critical')} | ${rule.startsWith('new') ? factors : ''} |`,
+        `| ${condition} | ${name} | ${rule} | ${pct(of('A/A'), (r) => flagged(verdict(r)))} | ${pct(of('1.3x'), (r) => flagged(verdict(r)))}${rule.startsWith('new') ? ` (${pct(of('1.3x'), reachesWarning)} read ≥ 1.2x)` : ''} | ${pct(of('1.6x'), (r) => verdict(r) === 'critical')} | ${rule.startsWith('new') ? factors : ''} |`,
       );
     }
   }
