@@ -18,7 +18,9 @@
 // last BENCH_MERGED (5) results of each store are the merged slowdown and are left out; set
 // BENCH_HISTORY and BENCH_MERGED as the bench that kept the stores ran. Results are read through
 // the store (`getResult`, `processesOf`). Besides the verdicts, it prints how well the report's
-// detectable factor keeps its promise, checked by replay and the model's alone.
+// detectable factor keeps its promise, checked by replay and the model's alone. Any perfguard
+// store can be replayed, one benchmark at a time (the example suite's, with BENCH_HISTORY=3
+// BENCH_MERGED=0 for its short history).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -29,7 +31,7 @@ const { judgeProcesses, needsRounds, plannedRuns, processesOf, SqliteStore, DEFA
 
 const dir = process.argv[2];
 if (dir === undefined || !fs.existsSync(dir)) {
-  console.error('usage: node bench/replay-verdicts.mjs <directory of stores kept by BENCH_KEEP=1 npm run bench:verdicts>');
+  console.error('usage: node bench/replay-verdicts.mjs <directory of perfguard stores, such as those BENCH_KEEP=1 npm run bench:verdicts keeps>');
   process.exit(2);
 }
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 20);
@@ -41,22 +43,28 @@ const FACTORS = [1, 1.3, 1.6];
 const SHOW = new Set(process.env.REPLAY_SHOW?.split(',') ?? []);
 const SHOW_FACTORS = (process.env.REPLAY_FACTORS ?? '1,1.3,1.6').split(',').map(Number);
 
-/** The store's sittings, oldest first: the founding result, then every result since, with its processes. */
-function readStore(file) {
+/**
+ * The store's benchmarks, each with its sittings oldest first: the founding result of its
+ * baseline epoch, then every result since, with its processes. The bench's stores hold one
+ * benchmark each; any other store (the example suite's) one per benchmark it measured.
+ */
+function readStores(file) {
   const db = new Database(file, { readonly: true });
   const store = SqliteStore.open(file, { readonly: true });
   try {
-    const epoch = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at LIMIT 1').get();
-    if (epoch === undefined) return undefined;
-    // The bench's stores hold one benchmark, one environment and one mode: its final results since the founding.
-    const ids = db.prepare('SELECT id FROM final_results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
-    const sittings = ids.map(({ id }) => {
-      const result = store.reads.getResult(id);
-      const isFounding = id === epoch.result_id;
-      return { status: result.status, isFounding, processes: processesOf(result).map((process, index) => ({ ...process, resultId: id, index, isFounding })) };
+    const epochs = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at').all();
+    const firsts = epochs.filter((epoch, i) => epochs.findIndex((other) => other.test_name === epoch.test_name) === i);
+    return firsts.map((epoch) => {
+      const ids = db.prepare('SELECT id FROM final_results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
+      const sittings = ids.map(({ id }) => {
+        const result = store.reads.getResult(id);
+        const isFounding = id === epoch.result_id;
+        return { status: result.status, isFounding, processes: processesOf(result).map((process, index) => ({ ...process, resultId: id, index, isFounding })) };
+      });
+      const epochInfo = { createdAt: epoch.created_at, commit: epoch.git_commit, reason: epoch.reason, environmentKey: epoch.environment_key };
+      const name = firsts.length === 1 ? path.basename(file, '.db') : `${path.basename(file, '.db')}: ${epoch.test_name}`;
+      return { name, epoch: epochInfo, sittings: sittings.slice(0, sittings.length - MERGED) };
     });
-    const epochInfo = { createdAt: epoch.created_at, commit: epoch.git_commit, reason: epoch.reason, environmentKey: epoch.environment_key };
-    return { name: path.basename(file, '.db'), epoch: epochInfo, sittings: sittings.slice(0, sittings.length - MERGED) };
   } finally {
     db.close();
     void store.close();
@@ -102,22 +110,29 @@ function replay(store, t, factor) {
   const duration = judged.verdicts.find((verdict) => verdict.metricType === 'duration');
   const flaggedAny = judged.verdicts.some((verdict) => verdict.status === 'warning' || verdict.status === 'critical');
   if (SHOW.has(store.name) && SHOW_FACTORS.includes(factor)) {
-    console.log(`${store.name} sitting ${t} ×${factor}: ${duration?.status}${duration?.withheldBy ? ` (${duration.withheldBy})` : ''} ${duration?.reason ?? ''}`);
+    console.log(`${store.name} sitting ${t} ×${factor}, ${current.length} run(s) (${standIns} stand-ins): ${duration?.status}${duration?.withheldBy ? ` (${duration.withheldBy})` : ''} ${duration?.reason ?? ''}`);
   }
   return { duration: duration?.status, withheldBy: duration?.withheldBy ?? null, read: duration?.regressionFactor ?? null, flaggedAny, detectable: judged.evidence?.detectableFactor ?? null, modelDetectable: model.evidence?.detectableFactor ?? null, runs: current.length, standIns, groups: judged.evidence?.groups.length ?? 0 };
 }
 
 const flagged = (status) => status === 'warning' || status === 'critical';
 const pct = (count, total) => (total === 0 ? '–' : `${((count / total) * 100).toFixed(0)} %`);
-const totals = { aa: 0, fa: 0, faAny: 0, improved: 0, slow13: 0, flagged13: 0, slow16: 0, critical16: 0, missed: 0, reached13: 0, held: {}, promises: { checked: {}, model: {} } };
+const totals = { aa: 0, fa: 0, faAny: 0, improved: 0, slow13: 0, flagged13: 0, slow16: 0, critical16: 0, missed: 0, reached13: 0, heldUnchanged: 0, roundsUnchanged: 0, held: {}, promises: { checked: {}, model: {} } };
 
+const stores = fs
+  .readdirSync(dir)
+  .filter((name) => name.endsWith('.db') && !name.endsWith('-pr.db'))
+  .sort()
+  .flatMap((file) => readStores(path.join(dir, file)));
+if (stores.length === 0) {
+  console.error(`no perfguard store with a baseline in ${dir}: give the directory BENCH_KEEP=1 npm run bench:verdicts printed, or one holding a store (.db) such as baselines/perfguard.db`);
+  process.exit(2);
+}
 console.log(`Replayed with this build on ${dir}: after the founding and ${HISTORY} history sittings, the trial sittings, without the last ${MERGED} results (BENCH_HISTORY, BENCH_MERGED: as the bench that kept the stores ran)`);
 console.log('');
-console.log('| store | unchanged | false alarms (wall time · any metric) | improved | 1.3x flagged (read ≥ warning) | 1.6x critical | planted held back (by) | planted passed | speeds | stand-in rounds |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.db') && !name.endsWith('-pr.db')).sort()) {
-  const store = readStore(path.join(dir, file));
-  if (store === undefined) continue;
+console.log('| store | unchanged | false alarms (wall time · any metric) | improved | unchanged held back · sent to rounds | 1.3x flagged (read ≥ warning) | 1.6x critical | planted held back (by) | planted passed | speeds | stand-in rounds |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const store of stores) {
   const rows = [];
   for (let t = 1 + HISTORY; t < store.sittings.length; t++) {
     for (const factor of FACTORS) rows.push({ ...replay(store, t, factor), factor });
@@ -129,6 +144,10 @@ for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.db') && 
   const fa = aa.filter((row) => flagged(row.duration)).length;
   const faAny = aa.filter((row) => row.flaggedAny).length;
   const improved = aa.filter((row) => row.duration === 'improved').length;
+  const heldUnchanged = aa.filter((row) => row.duration === 'inconclusive').length;
+  const roundsUnchanged = aa.filter((row) => row.runs > 1).length;
+  totals.heldUnchanged += heldUnchanged;
+  totals.roundsUnchanged += roundsUnchanged;
   const flagged13 = of(1.3).filter((row) => flagged(row.duration)).length;
   // A verdict can flag only what its runs read past the warning threshold: the rest of a planted
   // 1.3x is lost to the wander of the runs, whatever the rule, and not to the rule's guards.
@@ -156,13 +175,13 @@ for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.db') && 
   for (const [rule, count] of Object.entries(held)) totals.held[rule] = (totals.held[rule] ?? 0) + count;
   const heldText = Object.entries(held).map(([rule, count]) => `${count} ${rule}`).join(', ');
   console.log(
-    `| ${file.slice(0, -3)} | ${aa.length} | ${fa} · ${faAny} | ${improved} | ${pct(flagged13, of(1.3).length)} (${pct(reached13, of(1.3).length)}) | ${pct(critical16, of(1.6).length)} | ${heldText === '' ? '0' : heldText} | ${missed} | ${Math.max(0, ...rows.map((row) => row.groups))} | ${rows.reduce((sum, row) => sum + row.standIns, 0)} |`,
+    `| ${store.name} | ${aa.length} | ${fa} · ${faAny} | ${improved} | ${heldUnchanged} · ${roundsUnchanged} | ${pct(flagged13, of(1.3).length)} (${pct(reached13, of(1.3).length)}) | ${pct(critical16, of(1.6).length)} | ${heldText === '' ? '0' : heldText} | ${missed} | ${Math.max(0, ...rows.map((row) => row.groups))} | ${rows.reduce((sum, row) => sum + row.standIns, 0)} |`,
   );
 }
 const heldText = Object.entries(totals.held).map(([rule, count]) => `${count} ${rule}`).join(', ');
 console.log('');
 console.log(
-  `All stores: false alarms ${totals.fa} of ${totals.aa} (wall time), ${totals.faAny} (any metric); improved ${totals.improved}; 1.3x flagged ${totals.flagged13} of ${totals.slow13} (${pct(totals.flagged13, totals.slow13)}), read at or past the warning threshold ${totals.reached13}; 1.6x critical ${totals.critical16} of ${totals.slow16} (${pct(totals.critical16, totals.slow16)}); planted held back: ${heldText === '' ? 'none' : heldText}; planted passed: ${totals.missed}`,
+  `All stores: false alarms ${totals.fa} of ${totals.aa} (wall time), ${totals.faAny} (any metric); improved ${totals.improved}; unchanged held back ${totals.heldUnchanged}, sent to rounds ${totals.roundsUnchanged}; 1.3x flagged ${totals.flagged13} of ${totals.slow13} (${pct(totals.flagged13, totals.slow13)}), read at or past the warning threshold ${totals.reached13}; 1.6x critical ${totals.critical16} of ${totals.slow16} (${pct(totals.critical16, totals.slow16)}); planted held back: ${heldText === '' ? 'none' : heldText}; planted passed: ${totals.missed}`,
 );
 console.log('');
 console.log('The detectable factor as a promise: of the planted trials whose report showed a detectable factor at or below the planted slowdown, how many were flagged (it promises 9 in 10); the figure checked by replay, and the model\'s alone');
