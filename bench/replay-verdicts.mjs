@@ -44,26 +44,39 @@ const SHOW = new Set(process.env.REPLAY_SHOW?.split(',') ?? []);
 const SHOW_FACTORS = (process.env.REPLAY_FACTORS ?? '1,1.3,1.6').split(',').map(Number);
 
 /**
- * The store's benchmarks, each with its sittings oldest first: the founding result of its
- * baseline epoch, then every result since, with its processes. The bench's stores hold one
- * benchmark each; any other store (the example suite's) one per benchmark it measured.
+ * The store's baseline epochs, each with its sittings oldest first: the founding result, then
+ * every result of its benchmark, environment and mode until the next epoch of theirs. The
+ * bench's stores hold one epoch each; any other store (the example suite's) one or more per
+ * benchmark it measured. A file that is no perfguard store is skipped, saying so.
  */
 function readStores(file) {
-  const db = new Database(file, { readonly: true });
+  let db;
+  try {
+    db = new Database(file, { readonly: true });
+    db.prepare('SELECT 1 FROM baselines LIMIT 1').get();
+  } catch (error) {
+    db?.close();
+    console.error(`skipped ${file}: not a perfguard store (${error.message})`);
+    return [];
+  }
   const store = SqliteStore.open(file, { readonly: true });
   try {
     const epochs = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at').all();
-    const firsts = epochs.filter((epoch, i) => epochs.findIndex((other) => other.test_name === epoch.test_name) === i);
-    return firsts.map((epoch) => {
-      const ids = db.prepare('SELECT id FROM final_results WHERE test_name = ? AND created_at >= ? ORDER BY created_at').all(epoch.test_name, epoch.created_at);
+    const sameBenchmark = (a, b) => a.test_name === b.test_name && a.environment_key === b.environment_key && a.mode === b.mode;
+    const benchmarks = new Set(epochs.map((epoch) => `${epoch.test_name}\u0000${epoch.environment_key}\u0000${epoch.mode}`)).size;
+    return epochs.map((epoch, i) => {
+      const next = epochs.slice(i + 1).find((later) => sameBenchmark(later, epoch));
+      const ids = db
+        .prepare('SELECT id FROM final_results WHERE test_name = ? AND environment_key = ? AND mode = ? AND created_at >= ? AND created_at < ? ORDER BY created_at')
+        .all(epoch.test_name, epoch.environment_key, epoch.mode, epoch.created_at, next?.created_at ?? '9999');
       const sittings = ids.map(({ id }) => {
         const result = store.reads.getResult(id);
         const isFounding = id === epoch.result_id;
         return { status: result.status, isFounding, processes: processesOf(result).map((process, index) => ({ ...process, resultId: id, index, isFounding })) };
       });
       const epochInfo = { createdAt: epoch.created_at, commit: epoch.git_commit, reason: epoch.reason, environmentKey: epoch.environment_key };
-      const name = firsts.length === 1 ? path.basename(file, '.db') : `${path.basename(file, '.db')}: ${epoch.test_name}`;
-      return { name, epoch: epochInfo, sittings: sittings.slice(0, sittings.length - MERGED) };
+      const name = epochs.length === 1 ? path.basename(file, '.db') : `${path.basename(file, '.db')}: ${epoch.test_name}${benchmarks < epochs.length || epoch.mode !== 'time' ? ` (${epoch.mode}, ${epoch.created_at})` : ''}`;
+      return { name, mode: epoch.mode, epoch: epochInfo, sittings: sittings.slice(0, Math.max(0, sittings.length - MERGED)) };
     });
   } finally {
     db.close();
@@ -123,7 +136,12 @@ const stores = fs
   .readdirSync(dir)
   .filter((name) => name.endsWith('.db') && !name.endsWith('-pr.db'))
   .sort()
-  .flatMap((file) => readStores(path.join(dir, file)));
+  .flatMap((file) => readStores(path.join(dir, file)))
+  .filter((store) => {
+    // The planted slowdown scales wall time and CPU time: the time mode's verdicts.
+    if (store.mode !== 'time') console.error(`skipped ${store.name}: baselines in ${store.mode} mode are not replayed`);
+    return store.mode === 'time';
+  });
 if (stores.length === 0) {
   console.error(`no perfguard store with a baseline in ${dir}: give the directory BENCH_KEEP=1 npm run bench:verdicts printed, or one holding a store (.db) such as baselines/perfguard.db`);
   process.exit(2);

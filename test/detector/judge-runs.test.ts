@@ -350,7 +350,9 @@ describe('judgeRuns on bimodal code', () => {
     // miss it about half of the time (0.8³ = 0.51), so their missing it says nothing.
     const { verdict } = judge(bimodalHistory(), [run(9.78e-6), run(9.85e-6), run(9.74e-6)]);
     expect(verdict).toMatchObject({ status: 'pass', regressionFactor: expect.closeTo(1, 1) as unknown });
-    expect(judge(bimodalHistory(), [run(9.78e-6)]).verdict.status).toBe('pass');
+    // One run alone (no rounds) cannot tell, nor can runs just past the slower speed's range.
+    expect(judge(bimodalHistory(), [run(9.78e-6)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    expect(judge(bimodalHistory(), [run(10.2e-6), run(10.25e-6), run(10.15e-6)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
   });
 
   it('cannot tell runs that all miss a fastest speed this common from a slowdown of it, and says so', () => {
@@ -358,9 +360,12 @@ describe('judgeRuns on bimodal code', () => {
     // speed 1.6 % of the time (0.25³), and a slowdown of it by 1.5x would look like the slower one.
     const random = createSeededRandom(21);
     const history = Array.from({ length: 12 }, (_, i) => run((i % 4 === 1 ? 3.28e-3 : 2.16e-3) * (1 + 0.03 * (random() - 0.5)), { isFounding: i < 3 }));
-    const { verdict } = judge(history, [run(3.28e-3), run(3.285e-3), run(3.275e-3)]);
+    const slower = [run(3.28e-3), run(3.285e-3), run(3.275e-3)];
+    const { verdict } = judge(history, slower);
     expect(verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
     expect(verdict.reason).toMatch(/none of the 3 run\(s\) reached this code's fastest speed \(2\.1\d ms, 75 % of reference runs\)/);
+    // At 99 % confidence, a 1.6 % chance is not enough to hold them back.
+    expect(judge(history, slower, { confidence: 0.99 }).verdict.status).toBe('pass');
   });
 
   it('cannot tell runs between the speeds, none past the slowest, from a slowdown of the fastest', () => {
