@@ -63,9 +63,9 @@ function readStores(file) {
   try {
     const epochs = db.prepare('SELECT * FROM baselines WHERE is_deleted = 0 ORDER BY created_at').all();
     const sameBenchmark = (a, b) => a.test_name === b.test_name && a.environment_key === b.environment_key && a.mode === b.mode;
-    const benchmarks = new Set(epochs.map((epoch) => `${epoch.test_name}\u0000${epoch.environment_key}\u0000${epoch.mode}`)).size;
     return epochs.map((epoch, i) => {
       const next = epochs.slice(i + 1).find((later) => sameBenchmark(later, epoch));
+      const isRebaselined = epochs.some((other) => other !== epoch && sameBenchmark(other, epoch));
       const ids = db
         .prepare('SELECT id FROM final_results WHERE test_name = ? AND environment_key = ? AND mode = ? AND created_at >= ? AND created_at < ? ORDER BY created_at')
         .all(epoch.test_name, epoch.environment_key, epoch.mode, epoch.created_at, next?.created_at ?? '9999');
@@ -75,7 +75,7 @@ function readStores(file) {
         return { status: result.status, isFounding, processes: processesOf(result).map((process, index) => ({ ...process, resultId: id, index, isFounding })) };
       });
       const epochInfo = { createdAt: epoch.created_at, commit: epoch.git_commit, reason: epoch.reason, environmentKey: epoch.environment_key };
-      const name = epochs.length === 1 ? path.basename(file, '.db') : `${path.basename(file, '.db')}: ${epoch.test_name}${benchmarks < epochs.length || epoch.mode !== 'time' ? ` (${epoch.mode}, ${epoch.created_at})` : ''}`;
+      const name = epochs.length === 1 ? path.basename(file, '.db') : `${path.basename(file, '.db')}: ${epoch.test_name}${isRebaselined || epoch.mode !== 'time' ? ` (${epoch.mode}, ${epoch.created_at})` : ''}`;
       return { name, mode: epoch.mode, epoch: epochInfo, sittings: sittings.slice(0, Math.max(0, sittings.length - MERGED)) };
     });
   } finally {
