@@ -142,6 +142,46 @@ function widestGap(values: readonly number[]): number {
   return widest;
 }
 
+/**
+ * The runs that slowed, when runs that disagree about the speed (held back by the bimodal rule)
+ * mostly slowed: more than half of them read the warning threshold or more against the speed
+ * they match, and every other one sits inside the range of its speed. Code that takes a faster
+ * speed in some of its processes, too seldom to make a speed of its own, puts a slowed process
+ * of that speed at the usual one: the verdicts bench's Map workload, a sixth of its processes
+ * at 0.70–0.80x, held back 4 of 15 planted 1.3x slowdowns that way (bench/results-replay.md).
+ * Whether they prove a slowdown is {@link slowedChance}'s to say. Null when they did not mostly slow.
+ */
+export function slowedMajority(context: RuleContext): number[] | null {
+  if (!context.scale.isLog) return null;
+  const margin = Math.log(context.thresholds.warning);
+  const { deltas } = context.comparison;
+  const slowed = deltas.flatMap((delta, i) => (delta >= margin ? [i] : []));
+  const runs = context.current.length;
+  if (slowed.length * 2 <= runs || slowed.length === runs) return null;
+  return deltas.every((delta, i) => delta >= margin || isWithinSpeed(context, i)) ? slowed : null;
+}
+
+/**
+ * The chance that unchanged code puts as many of its runs as slow as the slowed ones
+ * ({@link slowedMajority}): the ranks' chance for the slowed runs ({@link asSlowChance}, each
+ * run against the speed it matches, counted as the independent runs they are worth with their
+ * sitting's share `share`), times the ways of picking them among the current runs, since the
+ * slowest were picked. Two of three runs past every one of 30 reference runs: 0.6 %.
+ */
+export function slowedChance(context: RuleContext, slowed: readonly number[], share: number): number {
+  const slowest = Math.min(...slowed.map((i) => context.comparison.deltas[i] ?? Infinity));
+  const reference = referenceDeltas(context.ref, context.scale);
+  const asSlow = reference.filter((delta) => delta >= slowest).length;
+  return waysToPick(context.current.length, slowed.length) * asSlowChance(reference.length, asSlow, effectiveRuns(slowed.length, share));
+}
+
+/** C(n, k): the ways of picking k of n. */
+function waysToPick(n: number, k: number): number {
+  let ways = 1;
+  for (let i = 1; i <= k; i++) ways = (ways * (n - k + i)) / i;
+  return ways;
+}
+
 /** Whether current run `i` sits inside the range of the speed it was matched to. */
 function isWithinSpeed(context: RuleContext, i: number): boolean {
   const spread = Math.max(context.ref.spread.standardDeviation, context.scale.spreadFloor);

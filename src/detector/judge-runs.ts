@@ -2,6 +2,7 @@ import { quantileSorted } from 'simple-statistics';
 import { type GroupSpread, medianOf, slopeUpperBound } from '../stats';
 import {
   allFasterChance,
+  AS_SLOW_CHANCE,
   conditionFactor,
   conditionReadings,
   decide,
@@ -14,6 +15,8 @@ import {
   MACHINE_SLOWDOWN_GUARD,
   type RuleContext,
   runsToProve,
+  slowedChance,
+  slowedMajority,
 } from './decision-rules';
 import { checkDetectableFactor, type ReplayedRule } from './detectable-replay';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
@@ -265,7 +268,29 @@ function judgeVerdict(input: JudgeRunsInput): Verdicted {
     context.fields.machineFactor = machine?.factor ?? null;
     context.machineExplains = machine === null ? null : { factor: machine.explains, sensitivity: machine.sensitivity };
   }
-  return { verdict: decide(context), reference: ref, comparison, sittings };
+  const verdict = decide(context);
+  const slowed = verdict.status === 'inconclusive' && verdict.withheldBy === 'bimodal' ? judgeSlowed(input, context) : undefined;
+  return slowed ?? { verdict, reference: ref, comparison, sittings };
+}
+
+/**
+ * The verdict on the runs that slowed ({@link slowedMajority}) when it is a regression and
+ * unchanged code would put that many runs that slow by chance at most {@link AS_SLOW_CHANCE} of
+ * the time ({@link slowedChance}, with the sitting share those runs leave: the run that kept its
+ * speed would make the sitting look unshared). The other runs sat at a speed of unchanged code,
+ * as a process that took a faster speed of the code and slowed as much would. Undefined
+ * otherwise, and the runs stay held back.
+ */
+function judgeSlowed(input: JudgeRunsInput, context: RuleContext): Verdicted | undefined {
+  const slowed = slowedMajority(context);
+  if (slowed === null) return undefined;
+  const current = slowed.flatMap((i) => (input.current[i] === undefined ? [] : [input.current[i]]));
+  const judged = judgeVerdict({ ...input, current });
+  if (!isRegressionVerdict(judged.verdict) || judged.comparison === undefined) return undefined;
+  if (slowedChance(context, slowed, judged.comparison.sittingShare) > AS_SLOW_CHANCE) return undefined;
+  const others = input.current.length - current.length;
+  const reason = `${judged.verdict.reason}: the ${current.length} of ${input.current.length} runs that slowed; the other ${others === 1 ? 'run' : `${others} runs`} sat at a speed of unchanged code, as a process that took a faster speed of the code and slowed as much would`;
+  return { ...judged, verdict: { ...judged.verdict, reason } };
 }
 
 /**

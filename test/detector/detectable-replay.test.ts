@@ -29,12 +29,13 @@ function steady(sd: number): (n: number) => number {
 }
 
 /**
- * Code that settles at two speeds in different processes: three runs in ten at 0.77 ms, the
+ * Code that settles at two speeds in different processes: seven runs in ten at 0.77 ms, the
  * rest at 1 ms, each within ±1 %. A slowdown of up to 1.3x of the fast speed lands on the slow
- * one, which no run-level rule can tell from unchanged code.
+ * one, which no run-level rule can tell from unchanged code; most sittings then hold one run or
+ * none of the slow speed slowed past its range.
  */
 function twoSpeeds(n: number): number {
-  const centre = n % 10 === 1 || n % 10 === 4 || n % 10 === 8 ? 0.00077 : 0.001;
+  const centre = n % 10 === 1 || n % 10 === 4 || n % 10 === 8 ? 0.001 : 0.00077;
   return centre * Math.exp(0.01 * probit((((n * 7) % 23) + 0.5) / 23));
 }
 
@@ -67,10 +68,10 @@ describe('checkDetectableFactor on planted histories', () => {
     const model = judge(reference, false).detectableFactor ?? Infinity;
     expect(model).toBeLessThan(1.1);
     // Checked from 1.2 × 1.1 = 1.32: the fast speed slowed reads 1.32 × 0.77 = 1.02 ms, on the
-    // slow speed, and sittings whose runs mix it with slowed slow-speed runs are held back as
-    // bimodal. One step on, 1.452x, it reads 1.12 ms, clear of the slow speed's ±1 %, and every
-    // held-out sitting is flagged.
-    expect(judged.detectableFactor).toBeCloseTo(1.2 * 1.1 * 1.1, 10);
+    // slow speed, and sittings whose runs are mostly of it are held back as bimodal. At 1.452x
+    // it reads 1.12 ms, past the slow speed's ±1 % but by less than the warning threshold, and
+    // sittings of fast-speed runs pass. At 1.597x, 1.23 ms, every held-out sitting is flagged.
+    expect(judged.detectableFactor).toBeCloseTo(1.2 * 1.1 ** 3, 10);
   });
 
   it('checks from ten whole sittings on', () => {
@@ -165,8 +166,8 @@ describe('judgeProcesses and the replayed detectable factor', () => {
     const baseline = { epoch: { createdAt: '2026-11-01T00:00:00Z', commit: null, reason: 'first measurement', environmentKey: 'k' }, processes };
     const judged = judgeProcesses([figures(run(0.001, 'current'))], baseline, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3 });
     // As judgeRuns' check on the same history (the test above).
-    expect(judged.evidence?.detectableFactor).toBeCloseTo(1.2 * 1.1 * 1.1, 10);
-    expect(judged.notes.find((note) => note.code === 'detectable-effect')?.message).toContain('only slowdowns of 1.45x or more can be proven');
+    expect(judged.evidence?.detectableFactor).toBeCloseTo(1.2 * 1.1 ** 3, 10);
+    expect(judged.notes.find((note) => note.code === 'detectable-effect')?.message).toContain('only slowdowns of 1.60x or more can be proven');
     // Asked not to check, it shows the model's figure.
     const unchecked = judgeProcesses([figures(run(0.001, 'current'))], baseline, 'k', { thresholds: DEFAULT_THRESHOLDS, confidence: 0.95, rounds: 3, isDetectableChecked: false });
     expect(unchecked.evidence?.detectableFactor).toBeLessThan(1.1);

@@ -403,9 +403,36 @@ describe('judgeRuns on bimodal code', () => {
     expect(judge(noisy, [run(0.00135), run(0.00118), run(0.00129)]).verdict.status).toBe('warning');
   });
 
-  it('holds back runs of a second speed only 1.35x slower than the one the reference knows, while one run keeps the known speed', () => {
+  it('judges runs that mostly slowed on the slowed ones, while one run keeps the known speed', () => {
+    // Two of three runs 1.35x past 23 runs of unchanged code that never ran that slow: by chance
+    // 3 / C(25, 2) = 1 %. The third sits at the usual speed, as a process that took a faster
+    // speed of the code (too seldom seen to make a speed of its own) and slowed as much would.
     const reference = [...runs(0.001, 3, 23, 0.2, true), ...runs(0.001, 20, 24, 0.2)];
-    expect(judge(reference, [run(0.00135), run(0.00135), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    const { verdict } = judge(reference, [run(0.00135), run(0.00136), run(0.001)]);
+    expect(verdict).toMatchObject({ status: 'warning', regressionFactor: expect.closeTo(1.37, 1) as unknown, runs: { reference: 23, current: 2 } });
+    // 1.6x in two of three runs is critical, though all three together read 1.37x.
+    expect(judge(reference, [run(0.0016), run(0.00161), run(0.001)]).verdict.status).toBe('critical');
+    expect(verdict.reason).toMatch(/the 2 of 3 runs that slowed; the other run sat at a speed of unchanged code/);
+    // One unchanged run that slow already makes it 3 × C(3, 2) / C(25, 2) = 3 %: held back.
+    const seenOnce = [...reference, run(0.00137)];
+    expect(judge(seenOnce, [run(0.00135), run(0.00136), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    // Fewer reference runs, or half the runs slowed: held back.
+    expect(judge(reference.slice(0, 15), [run(0.00135), run(0.00136), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    expect(judge(reference, [run(0.00135), run(0.00136), run(0.001), run(0.00101)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+  });
+
+  it('counts the slowed runs of one sitting as the independent runs they are worth', () => {
+    // Eight sittings of three runs: the sittings wander ±10 %, their runs agree within ±0.5 %.
+    const centres = runs(0.001, 8, 27, 0.2);
+    const reference = centres.flatMap((centre, s) => [0, 1, 2].map((round) => ({ ...run(centre.value * (1 + 0.005 * (round - 1)), { isFounding: s === 0 }), sitting: `s${s}`, round })));
+    const current = [run(0.00135), run(0.00136), run(0.001)].map((r, round) => ({ ...r, sitting: 'current', round }));
+    // The two slowed runs of the current sitting, with the reference's sittings, share nearly all their variance.
+    expect(judge(reference, current.slice(0, 2)).comparison?.sittingShare).toBeGreaterThan(0.8);
+    // Worth about one run: 3 × 1 / 25 = 12 % by chance.
+    expect(judge(reference, current).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+    // The same values as 24 independent runs: 3 / C(26, 2) = 0.9 %.
+    const independent = reference.map(({ sitting: _sitting, round: _round, ...r }) => r);
+    expect(judge(independent, [run(0.00135), run(0.00136), run(0.001)]).verdict.status).toBe('warning');
   });
 
   it('flags a 1.3x slowdown of one-speed code that wanders between processes, though one of its runs reads below 1.2x', () => {
