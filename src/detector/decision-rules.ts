@@ -1,6 +1,6 @@
 import { gammaln } from 'simple-statistics';
 import { formatMetric } from '../_format';
-import { medianOf } from '../stats';
+import { choose, medianOf } from '../stats';
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
 import { MEMBERSHIP_Z, matchGroup, type RunComparison, speedRange } from './run-comparison';
@@ -95,7 +95,8 @@ export function conditionFactor(context: RuleContext, pick: (conditions: RunCond
  * holding those back let it pass for a speed of the code. The gap alone is not
  * enough: a reference holding a few runs of a second speed, too few to separate, is wide
  * enough to hide any gap, and that second speed was then flagged again and again
- * (bench/results-verdicts-trials.md).
+ * (bench/results-verdicts-trials.md). Runs held back here that mostly slowed are judged on the
+ * slowed ones ({@link findSlowedMajority}).
  */
 const bimodalRule: DecisionRule = (context) => {
   if (!context.scale.isLog || context.current.length < 2) return undefined;
@@ -147,12 +148,12 @@ function widestGap(values: readonly number[]): number {
  * mostly slowed: more than half of them read the warning threshold or more against the speed
  * they match, and every other one sits inside the range of its speed. Code that takes a faster
  * speed in some of its processes, too seldom to make a speed of its own, puts a slowed process
- * of that speed at the usual one: the verdicts bench's Map workload, a sixth of its processes
- * at 0.70–0.80x, held back 4 of 15 planted 1.3x slowdowns that way (bench/results-replay.md).
- * Whether they prove a slowdown is {@link slowedChance}'s to say. Null when they did not mostly slow.
+ * of that speed at the usual one: on a model of code with a sixth of its processes at 0.75x
+ * (as the verdicts bench's Map and JSON workloads), holding back two runs at 1.3x beside one at
+ * the usual speed left 1.3x flagged in 60 % of trials (bench/results-model.md). Whether they
+ * prove a slowdown is {@link slowedChance}'s to say. Null when they did not mostly slow.
  */
-export function slowedMajority(context: RuleContext): number[] | null {
-  if (!context.scale.isLog) return null;
+export function findSlowedMajority(context: RuleContext): number[] | null {
   const margin = Math.log(context.thresholds.warning);
   const { deltas } = context.comparison;
   const slowed = deltas.flatMap((delta, i) => (delta >= margin ? [i] : []));
@@ -162,24 +163,22 @@ export function slowedMajority(context: RuleContext): number[] | null {
 }
 
 /**
- * The chance that unchanged code puts as many of its runs as slow as the slowed ones
- * ({@link slowedMajority}): the ranks' chance for the slowed runs ({@link asSlowChance}, each
- * run against the speed it matches, counted as the independent runs they are worth with their
- * sitting's share `share`), times the ways of picking them among the current runs, since the
- * slowest were picked. Two of three runs past every one of 30 reference runs: 0.6 %.
+ * The chance that runs of unchanged code put as many of `context`'s current runs as slow as
+ * the slowed ones ({@link findSlowedMajority}) or more: for each count j from theirs to all of
+ * them, the ways of picking j of the current runs, C(k, j), times the ranks' chance that j runs
+ * all come out that slow ({@link asSlowChance}, each run against the speed it matches, the j
+ * counted as the independent runs they are worth with their sitting's share `share`). A sum of
+ * such terms bounds the chance from above. Two of three runs past every one of 30 reference
+ * runs: 0.6 %.
  */
 export function slowedChance(context: RuleContext, slowed: readonly number[], share: number): number {
   const slowest = Math.min(...slowed.map((i) => context.comparison.deltas[i] ?? Infinity));
   const reference = referenceDeltas(context.ref, context.scale);
   const asSlow = reference.filter((delta) => delta >= slowest).length;
-  return waysToPick(context.current.length, slowed.length) * asSlowChance(reference.length, asSlow, effectiveRuns(slowed.length, share));
-}
-
-/** C(n, k): the ways of picking k of n. */
-function waysToPick(n: number, k: number): number {
-  let ways = 1;
-  for (let i = 1; i <= k; i++) ways = (ways * (n - k + i)) / i;
-  return ways;
+  const runs = context.current.length;
+  let chance = 0;
+  for (let j = slowed.length; j <= runs; j++) chance += choose(runs, j) * asSlowChance(reference.length, asSlow, effectiveRuns(j, share));
+  return chance;
 }
 
 /** Whether current run `i` sits inside the range of the speed it was matched to. */
@@ -549,7 +548,8 @@ const regressionRule: DecisionRule = (context) => {
  * The decision, in order; the first rule that decides wins. The order matters:
  * 1. bimodal: runs that disagree about which speed they slowed from decide nothing, and
  *    (slower-speed) neither do runs of bimodal code that never reach its fastest speed and
- *    sit among its speeds;
+ *    sit among its speeds; runs held back here that mostly slowed are judged again on the
+ *    slowed ones, by all of these rules ({@link findSlowedMajority}, in `judge-runs.ts`);
  * 2. magnitude: a factor below the warning threshold passes (or improved, with evidence), so
  *    the later rules only ever hold back alarms, never raise them;
  * 3. history: no spread between runs known yet;

@@ -1,8 +1,10 @@
 import { quantileSorted } from 'simple-statistics';
+import { formatMetric } from '../_format';
 import { type GroupSpread, medianOf, slopeUpperBound } from '../stats';
 import {
   allFasterChance,
   AS_SLOW_CHANCE,
+  findSlowedMajority,
   conditionFactor,
   conditionReadings,
   decide,
@@ -16,7 +18,6 @@ import {
   type RuleContext,
   runsToProve,
   slowedChance,
-  slowedMajority,
 } from './decision-rules';
 import { checkDetectableFactor, type ReplayedRule } from './detectable-replay';
 import { factorOf, type MetricScale, scaleOf } from './metric-scale';
@@ -269,28 +270,44 @@ function judgeVerdict(input: JudgeRunsInput): Verdicted {
     context.machineExplains = machine === null ? null : { factor: machine.explains, sensitivity: machine.sensitivity };
   }
   const verdict = decide(context);
+  // Runs the bimodal rule held back may have mostly slowed.
   const slowed = verdict.status === 'inconclusive' && verdict.withheldBy === 'bimodal' ? judgeSlowed(input, context) : undefined;
   return slowed ?? { verdict, reference: ref, comparison, sittings };
 }
 
 /**
- * The verdict on the runs that slowed ({@link slowedMajority}) when it is a regression and
- * unchanged code would put that many runs that slow by chance at most {@link AS_SLOW_CHANCE} of
- * the time ({@link slowedChance}, with the sitting share those runs leave: the run that kept its
- * speed would make the sitting look unshared). The other runs sat at a speed of unchanged code,
- * as a process that took a faster speed of the code and slowed as much would. Undefined
- * otherwise, and the runs stay held back.
+ * Runs held back by the bimodal rule that mostly slowed ({@link findSlowedMajority}), judged on
+ * the slowed ones by every rule: a regression when those runs are one and unchanged code would
+ * put that many runs that slow by chance at most {@link AS_SLOW_CHANCE} of the time
+ * ({@link slowedChance}, with the sitting share the slowed runs leave: the run that kept its
+ * speed would make their sitting look unshared). The other runs sat at a speed of unchanged
+ * code, as a process that took a faster speed of the code and slowed as much would. The factor
+ * is the median of all the runs' (each against the speed it matches), not the slowed runs'
+ * mean, which picking them inflates; its severity follows it. Undefined otherwise, and the runs
+ * stay held back.
  */
 function judgeSlowed(input: JudgeRunsInput, context: RuleContext): Verdicted | undefined {
-  const slowed = slowedMajority(context);
+  const slowed = findSlowedMajority(context);
   if (slowed === null) return undefined;
-  const current = slowed.flatMap((i) => (input.current[i] === undefined ? [] : [input.current[i]]));
-  const judged = judgeVerdict({ ...input, current });
+  const current = input.current.filter((_run, i) => slowed.includes(i));
+  // The current process's own counted rounds (instructions mode) belong to the first run.
+  const judged = judgeVerdict({ ...input, current, withinRunSpread: slowed.includes(0) ? input.withinRunSpread : undefined });
   if (!isRegressionVerdict(judged.verdict) || judged.comparison === undefined) return undefined;
-  if (slowedChance(context, slowed, judged.comparison.sittingShare) > AS_SLOW_CHANCE) return undefined;
-  const others = input.current.length - current.length;
-  const reason = `${judged.verdict.reason}: the ${current.length} of ${input.current.length} runs that slowed; the other ${others === 1 ? 'run' : `${others} runs`} sat at a speed of unchanged code, as a process that took a faster speed of the code and slowed as much would`;
-  return { ...judged, verdict: { ...judged.verdict, reason } };
+  const chance = slowedChance(context, slowed, judged.comparison.sittingShare);
+  if (chance > AS_SLOW_CHANCE) return undefined;
+  const { warning, critical } = input.thresholds;
+  const factor = Math.exp(medianOf(context.comparison.deltas));
+  const status = factor >= critical ? 'critical' : 'warning';
+  const kept = input.current.filter((_run, i) => !slowed.includes(i)).map((run) => formatMetric(input.metricType, run.value));
+  const verdict: MetricVerdict = {
+    ...judged.verdict,
+    status,
+    regressionFactor: factor,
+    currentValue: judged.verdict.baselineValue * factor,
+    runs: { reference: judged.verdict.runs.reference, current: input.current.length },
+    reason: `${factor.toFixed(2)}x (the median of ${input.current.length} runs) ≥ ${status} threshold ${status === 'critical' ? critical : warning}x: ${current.length} of the ${input.current.length} runs slowed (at confidence ${((judged.comparison.confidenceSlower ?? 0) * 100).toFixed(2)} % over ${judged.verdict.runs.reference} reference runs, and unchanged code puts that many runs that slow ${(chance * 100).toFixed(1)} % of the time), while ${kept.join(', ')} sat at a speed of unchanged code, as a process that took a faster speed of the code and slowed as much would`,
+  };
+  return { ...judged, verdict };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type GroupSpread, type Interval, normalUpperTail, pooledStandardDeviation, spreadOf, studentTCdf, studentTQuantile } from '../stats';
+import { choose, type GroupSpread, type Interval, normalUpperTail, pooledStandardDeviation, spreadOf, studentTCdf, studentTQuantile } from '../stats';
 import type { MetricScale } from './metric-scale';
 import type { Reference } from './reference';
 import { SPREAD_FLOOR, type RunGroup } from './run-groups';
@@ -160,11 +160,7 @@ interface ProvableCount {
 function provableCounts(referenceRuns: number, isProvable: (asSlow: number) => boolean): ProvableCount[] {
   return Array.from({ length: referenceRuns + 1 }, (_, asSlow) => asSlow)
     .filter(isProvable)
-    .map((asSlow) => {
-      let ways = 1;
-      for (let i = 1; i <= asSlow; i++) ways = (ways * (referenceRuns - asSlow + i)) / i;
-      return { asSlow, ways };
-    });
+    .map((asSlow) => ({ asSlow, ways: choose(referenceRuns, asSlow) }));
 }
 
 function rankChance(shift: number, referenceRuns: number, currentRuns: number, counts: readonly ProvableCount[]): number {

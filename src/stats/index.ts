@@ -6,6 +6,7 @@ export { mannWhitneyGreater } from './mann-whitney';
 export type { MannWhitneyResult } from './mann-whitney';
 export { normalQuantile, normalUpperTail } from './normal';
 export { chiSquaredQuantile } from './chi-squared';
+export { choose } from './choose';
 export { countOutliers } from './outliers';
 export type { OutlierCount } from './outliers';
 export { createSeededRandom } from './random';

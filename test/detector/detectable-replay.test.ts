@@ -35,8 +35,12 @@ function steady(sd: number): (n: number) => number {
  * none of the slow speed slowed past its range.
  */
 function twoSpeeds(n: number): number {
-  const centre = n % 10 === 1 || n % 10 === 4 || n % 10 === 8 ? 0.001 : 0.00077;
-  return centre * Math.exp(0.01 * probit((((n * 7) % 23) + 0.5) / 23));
+  return (n % 10 === 1 || n % 10 === 4 || n % 10 === 8 ? 0.001 : 0.00077) * Math.exp(0.01 * probit((((n * 7) % 23) + 0.5) / 23));
+}
+
+/** As {@link twoSpeeds} with the speeds' shares the other way round: three runs in ten at 0.77 ms. */
+function twoSpeedsMostlySlow(n: number): number {
+  return (n % 10 === 1 || n % 10 === 4 || n % 10 === 8 ? 0.00077 : 0.001) * Math.exp(0.01 * probit((((n * 7) % 23) + 0.5) / 23));
 }
 
 function judge(reference: ConditionedRun[], isDetectableChecked: boolean) {
@@ -72,6 +76,15 @@ describe('checkDetectableFactor on planted histories', () => {
     // it reads 1.12 ms, past the slow speed's ±1 % but by less than the warning threshold, and
     // sittings of fast-speed runs pass. At 1.597x, 1.23 ms, every held-out sitting is flagged.
     expect(judged.detectableFactor).toBeCloseTo(1.2 * 1.1 ** 3, 10);
+  });
+
+  it("lets the model's figure stand for code with two speeds whose slowed sittings mostly clear the slow one", () => {
+    // Slowed 1.32x, the fast speed lands on the slow one (1.02 ms) and the slow speed past it
+    // (1.32 ms); seven runs in ten of the slow speed make most sittings of three mostly slowed,
+    // judged on their slowed runs.
+    const reference = history(27, twoSpeedsMostlySlow);
+    expect(judge(reference, true).reference?.groups).toHaveLength(2);
+    expect(judge(reference, true).detectableFactor).toBe(judge(reference, false).detectableFactor);
   });
 
   it('checks from ten whole sittings on', () => {
