@@ -22,7 +22,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { judgeProcesses, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL } = require('../dist/internals.js');
+const { createSeededRandom, judgeProcesses, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL } = require('../dist/internals.js');
 
 const HISTORIES = Number(process.env.BENCH_MODEL_HISTORIES ?? 20);
 const HISTORY = 20;
@@ -31,18 +31,6 @@ const SETTINGS = { thresholds: DEFAULT_THRESHOLDS, confidence: DEFAULT_CONFIDENC
 const WARNING = DEFAULT_THRESHOLDS.duration.warning;
 const CRITICAL = DEFAULT_THRESHOLDS.duration.critical;
 const BASE_SECONDS = 100e-6;
-
-/** Mulberry32: a seeded generator, so a model's figures are the same on every run. */
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random) {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -115,7 +103,8 @@ function referenceOf(stored) {
 const flagged = (status) => status === 'warning' || status === 'critical';
 
 function runModel(model, seed) {
-  const random = generator(seed);
+  // Seeded, so a model's figures are the same on every run.
+  const random = createSeededRandom(seed);
   const counts = { aa: 0, fa: 0, faAny: 0, improved: 0, heldUnchanged: 0, roundsUnchanged: 0, naiveFa: 0, p13: 0, f13: 0, read13: 0, naive13: 0, p16: 0, c16: 0, read16: 0, naive16: 0, held: {}, passed: 0 };
   for (let h = 0; h < HISTORIES; h++) {
     const stored = [{ id: 0, accepted: true, processes: sittingRuns(model, random, 3, 1) }];
