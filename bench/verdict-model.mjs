@@ -17,12 +17,14 @@
 // trials each of unchanged code, 1.3x and 1.6x, every trial its own sitting, judged against the
 // history (the unchanged ones stored after). Side by side: the naive rule (the first run's
 // ratio to the reference's median past the threshold), the share of planted trials whose runs
-// read the threshold or more over the runs the verdict rests on (no rule flags less), and the
-// normal model's figure for three runs.
+// read the threshold or more over the runs the verdict rests on (their mean log against the
+// median of the newest 30 reference runs: a reference point, not a ceiling, since the rule
+// judges each run against the speed it matches), and the normal model's figure for three runs.
+// Unchanged sittings of the histories that were flagged count as false alarms too.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createSeededRandom, judgeProcesses, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL } = require('../dist/internals.js');
+const { createSeededRandom, judgeProcesses, medianOf, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL, REFERENCE_WINDOW } = require('../dist/internals.js');
 
 const HISTORIES = Number(process.env.BENCH_MODEL_HISTORIES ?? 20);
 const HISTORY = 20;
@@ -81,8 +83,9 @@ function judgeSitting(model, random, stored, factor) {
   const runs = needsRounds(drawn[0], baseline, SETTINGS) ? drawn : drawn.slice(0, 1);
   const judged = judgeProcesses(runs, baseline, 'model', SETTINGS);
   const duration = judged.verdicts.find((verdict) => verdict.metricType === 'duration');
-  const reference = baseline.processes.map((process) => process.duration).sort((a, b) => a - b);
-  const referenceMedian = reference[Math.floor(reference.length / 2)];
+  // The newest REFERENCE_WINDOW runs, as the rule draws its reference.
+  const newest = [...baseline.processes].sort((a, b) => a.measuredAt.localeCompare(b.measuredAt)).slice(-REFERENCE_WINDOW);
+  const referenceMedian = medianOf(newest.map((process) => process.duration));
   const meanLog = runs.reduce((sum, run) => sum + Math.log(run.duration / referenceMedian), 0) / runs.length;
   return {
     runs,
@@ -105,11 +108,13 @@ const flagged = (status) => status === 'warning' || status === 'critical';
 function runModel(model, seed) {
   // Seeded, so a model's figures are the same on every run.
   const random = createSeededRandom(seed);
-  const counts = { aa: 0, fa: 0, faAny: 0, improved: 0, heldUnchanged: 0, roundsUnchanged: 0, naiveFa: 0, p13: 0, f13: 0, read13: 0, naive13: 0, p16: 0, c16: 0, read16: 0, naive16: 0, held: {}, passed: 0 };
+  const counts = { history: 0, historyFa: 0, aa: 0, fa: 0, faAny: 0, improved: 0, heldUnchanged: 0, roundsUnchanged: 0, naiveFa: 0, p13: 0, f13: 0, read13: 0, naive13: 0, p16: 0, c16: 0, read16: 0, naive16: 0, held: {}, passed: 0 };
   for (let h = 0; h < HISTORIES; h++) {
     const stored = [{ id: 0, accepted: true, processes: sittingRuns(model, random, 3, 1) }];
     for (let s = 1; s <= HISTORY; s++) {
       const judged = judgeSitting(model, random, stored, 1);
+      counts.history++;
+      if (flagged(judged.status)) counts.historyFa++;
       stored.push({ id: s, accepted: !flagged(judged.status), processes: judged.runs });
     }
     for (let t = 0; t < TRIALS; t++) {
@@ -165,19 +170,21 @@ const pct = (count, total) => (total === 0 ? '–' : `${((count / total) * 100).
 const started = Date.now();
 console.log(`node ${process.version}; per model ${HISTORIES} histories (a founding of 3 runs, ${HISTORY} unchanged sittings), then ${TRIALS} trials each of unchanged, 1.3x and 1.6x; defaults: rounds 3, confidence ${DEFAULT_CONFIDENCE_LEVEL}`);
 console.log('');
-console.log('| runs between processes | unchanged: false alarms (naive) | improved | held back · sent to rounds | 1.3x flagged (read ≥ 1.2x · normal model · naive) | 1.6x critical (read ≥ 1.5x · normal model · naive) | planted held back (by) · passed |');
+console.log('| runs between processes | unchanged: false alarms (naive) · history sittings flagged | improved | held back · sent to rounds | 1.3x flagged (read ≥ 1.2x · normal model · naive) | 1.6x critical (read ≥ 1.5x · normal model · naive) | planted held back (by) · passed |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
-const totals = { aa: 0, fa: 0 };
+const totals = { aa: 0, fa: 0, history: 0, historyFa: 0 };
 MODELS.forEach((model, m) => {
   const c = runModel(model, 1000 + m);
   totals.aa += c.aa;
   totals.fa += c.fa;
+  totals.history += c.history;
+  totals.historyFa += c.historyFa;
   const reach13 = normalModelReach(model, 1.3, WARNING);
   const reach16 = normalModelReach(model, 1.6, CRITICAL);
   const held = Object.entries(c.held).map(([rule, count]) => `${count} ${rule}`).join(', ') || '0';
   console.log(
-    `| ${model.name} | ${pct(c.fa, c.aa)}${c.faAny > c.fa ? ` (any metric ${pct(c.faAny, c.aa)})` : ''} (${pct(c.naiveFa, c.aa)}) | ${pct(c.improved, c.aa)} | ${pct(c.heldUnchanged, c.aa)} · ${pct(c.roundsUnchanged, c.aa)} | ${pct(c.f13, c.p13)} (${pct(c.read13, c.p13)} · ${reach13 === null ? '–' : pct(reach13, 1)} · ${pct(c.naive13, c.p13)}) | ${pct(c.c16, c.p16)} (${pct(c.read16, c.p16)} · ${reach16 === null ? '–' : pct(reach16, 1)} · ${pct(c.naive16, c.p16)}) | ${held} · ${c.passed} |`,
+    `| ${model.name} | ${pct(c.fa, c.aa)}${c.faAny > c.fa ? ` (any metric ${pct(c.faAny, c.aa)})` : ''} (${pct(c.naiveFa, c.aa)}) · ${c.historyFa} of ${c.history} | ${pct(c.improved, c.aa)} | ${pct(c.heldUnchanged, c.aa)} · ${pct(c.roundsUnchanged, c.aa)} | ${pct(c.f13, c.p13)} (${pct(c.read13, c.p13)} · ${reach13 === null ? '–' : pct(reach13, 1)} · ${pct(c.naive13, c.p13)}) | ${pct(c.c16, c.p16)} (${pct(c.read16, c.p16)} · ${reach16 === null ? '–' : pct(reach16, 1)} · ${pct(c.naive16, c.p16)}) | ${held} · ${c.passed} |`,
   );
 });
 console.log('');
-console.log(`All models: unchanged trials falsely alarmed ${totals.fa} of ${totals.aa}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`All models: unchanged trials falsely alarmed ${totals.fa} of ${totals.aa}, unchanged history sittings ${totals.historyFa} of ${totals.history}; ${((Date.now() - started) / 1000).toFixed(0)} s`);

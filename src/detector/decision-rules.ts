@@ -48,11 +48,13 @@ export interface RuleContext {
 /** A rule decides the verdict, or passes (undefined) to the next rule. */
 type DecisionRule = (context: RuleContext) => MetricVerdict | undefined;
 
-function shown(factor: number): string {
+/** A factor as a verdict's reason shows it: "1.35x". */
+export function shown(factor: number): string {
   return Number.isFinite(factor) ? `${factor.toFixed(2)}x` : '∞x';
 }
 
-function percent(p: number): string {
+/** A chance or confidence as a verdict's reason shows it: "0.6 %", two decimals near 0 and 1. */
+export function percent(p: number): string {
   return `${(p * 100).toFixed(p > 0.999 || p < 0.001 ? 2 : 1)} %`;
 }
 
@@ -548,8 +550,9 @@ const regressionRule: DecisionRule = (context) => {
  * The decision, in order; the first rule that decides wins. The order matters:
  * 1. bimodal: runs that disagree about which speed they slowed from decide nothing, and
  *    (slower-speed) neither do runs of bimodal code that never reach its fastest speed and
- *    sit among its speeds; runs held back here that mostly slowed are judged again on the
- *    slowed ones, by all of these rules ({@link findSlowedMajority}, in `judge-runs.ts`);
+ *    sit among its speeds; runs held back here that mostly slowed ({@link findSlowedMajority})
+ *    are judged again on the slowed ones, by all of these rules (`judgeSlowed` in
+ *    `judge-runs.ts`);
  * 2. magnitude: a factor below the warning threshold passes (or improved, with evidence), so
  *    the later rules only ever hold back alarms, never raise them;
  * 3. history: no spread between runs known yet;

@@ -4,19 +4,21 @@ import { type GroupSpread, medianOf, slopeUpperBound } from '../stats';
 import {
   allFasterChance,
   AS_SLOW_CHANCE,
-  findSlowedMajority,
   conditionFactor,
   conditionReadings,
   decide,
   fasterThanEveryRun,
+  findSlowedMajority,
   IMPROVEMENT_CONFIDENCE,
   isHeldYoung,
   isKnownReading,
   isMachineTime,
   isProvenByRanks,
   MACHINE_SLOWDOWN_GUARD,
+  percent,
   type RuleContext,
   runsToProve,
+  shown,
   slowedChance,
 } from './decision-rules';
 import { checkDetectableFactor, type ReplayedRule } from './detectable-replay';
@@ -277,14 +279,15 @@ function judgeVerdict(input: JudgeRunsInput): Verdicted {
 
 /**
  * Runs held back by the bimodal rule that mostly slowed ({@link findSlowedMajority}), judged on
- * the slowed ones by every rule: a regression when those runs are one and unchanged code would
- * put that many runs that slow by chance at most {@link AS_SLOW_CHANCE} of the time
- * ({@link slowedChance}, with the sitting share the slowed runs leave: the run that kept its
- * speed would make their sitting look unshared). The other runs sat at a speed of unchanged
- * code, as a process that took a faster speed of the code and slowed as much would. The factor
- * is the median of all the runs' (each against the speed it matches), not the slowed runs'
- * mean, which picking them inflates; its severity follows it. Undefined otherwise, and the runs
- * stay held back.
+ * the slowed ones by every rule: a regression when the slowed runs alone are one and unchanged
+ * code would put at least that many runs that slow by chance at most {@link AS_SLOW_CHANCE} of
+ * the time ({@link slowedChance}, with the sitting share the slowed runs leave: the run that
+ * kept its speed would make their sitting look unshared). The other runs sat at a speed of
+ * unchanged code, as a process that took a faster speed of the code and slowed as much would.
+ * The factor is the median of all the runs' (each against the speed it matches), not the slowed
+ * runs' mean, which picking them inflates; its severity follows it, and so does the metric's
+ * absolute floor. The interval is the slowed runs' mean's, so none is given. Undefined
+ * otherwise, and the runs stay held back.
  */
 function judgeSlowed(input: JudgeRunsInput, context: RuleContext): Verdicted | undefined {
   const slowed = findSlowedMajority(context);
@@ -295,17 +298,20 @@ function judgeSlowed(input: JudgeRunsInput, context: RuleContext): Verdicted | u
   if (!isRegressionVerdict(judged.verdict) || judged.comparison === undefined) return undefined;
   const chance = slowedChance(context, slowed, judged.comparison.sittingShare);
   if (chance > AS_SLOW_CHANCE) return undefined;
-  const { warning, critical } = input.thresholds;
+  const { warning, critical, minimumDelta } = input.thresholds;
   const factor = Math.exp(medianOf(context.comparison.deltas));
+  const currentValue = judged.verdict.baselineValue * factor;
+  if (currentValue - judged.verdict.baselineValue < minimumDelta) return undefined;
   const status = factor >= critical ? 'critical' : 'warning';
   const kept = input.current.filter((_run, i) => !slowed.includes(i)).map((run) => formatMetric(input.metricType, run.value));
   const verdict: MetricVerdict = {
     ...judged.verdict,
     status,
     regressionFactor: factor,
-    currentValue: judged.verdict.baselineValue * factor,
+    factorInterval: null,
+    currentValue,
     runs: { reference: judged.verdict.runs.reference, current: input.current.length },
-    reason: `${factor.toFixed(2)}x (the median of ${input.current.length} runs) ≥ ${status} threshold ${status === 'critical' ? critical : warning}x: ${current.length} of the ${input.current.length} runs slowed (at confidence ${((judged.comparison.confidenceSlower ?? 0) * 100).toFixed(2)} % over ${judged.verdict.runs.reference} reference runs, and unchanged code puts that many runs that slow ${(chance * 100).toFixed(1)} % of the time), while ${kept.join(', ')} sat at a speed of unchanged code, as a process that took a faster speed of the code and slowed as much would`,
+    reason: `${shown(factor)} (the median of ${input.current.length} runs) ≥ ${status} threshold ${status === 'critical' ? critical : warning}x: ${current.length} of the ${input.current.length} runs slowed, at confidence ${percent(judged.comparison.confidenceSlower ?? 0)} over ${judged.verdict.runs.reference} reference runs, and unchanged code puts at least that many runs that slow at most ${percent(chance)} of the time; the ${kept.length === 1 ? 'run' : 'runs'} at ${kept.join(' and ')} sat at a speed of unchanged code, as a process that took a faster speed of the code and slowed as much would`,
   };
   return { ...judged, verdict };
 }

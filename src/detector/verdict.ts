@@ -27,7 +27,7 @@ export interface RunCounts {
 
 interface VerdictBase {
   metricType: MetricType;
-  /** Current centre, in the metric's unit (s for duration and CPU time per call, MB for memory): the geometric mean of the current runs' centres (their mean for memory). */
+  /** Current centre, in the metric's unit (s for duration and CPU time per call, MB for memory): the geometric mean of the current runs' centres (their mean for memory; the median run's, against the reference, for runs that mostly slowed and were judged on the slowed ones). */
   currentValue: number;
   /** One sentence saying why. */
   reason: string;

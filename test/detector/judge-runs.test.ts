@@ -413,7 +413,8 @@ describe('judgeRuns on bimodal code', () => {
       // seldom seen to make a speed of its own) and slowed as much would.
       const { verdict } = judge(reference(), [run(0.00135), run(0.00136), run(0.001)]);
       expect(verdict).toMatchObject({ status: 'warning', regressionFactor: expect.closeTo(1.35, 2) as unknown, runs: { reference: 30, current: 3 } });
-      expect(verdict.reason).toMatch(/^1\.35x \(the median of 3 runs\) ≥ warning threshold 1\.2x: 2 of the 3 runs slowed .* unchanged code puts that many runs that slow 0\.6 % of the time\), while 1\.00 ms sat at a speed of unchanged code/);
+      expect(verdict.reason).toMatch(/^1\.35x \(the median of 3 runs\) ≥ warning threshold 1\.2x: 2 of the 3 runs slowed, .* unchanged code puts at least that many runs that slow at most 0\.6 % of the time; the run at 1\.00 ms sat at a speed of unchanged code/);
+      expect(verdict.factorInterval).toBeNull();
       // Without the run that kept its speed, the bimodal rule holds nothing back: the same factor either way.
       expect(judge(reference(), [run(0.00135), run(0.00136)]).verdict.status).toBe('warning');
     });
@@ -423,12 +424,16 @@ describe('judgeRuns on bimodal code', () => {
       expect(verdict).toMatchObject({ status: 'critical', regressionFactor: expect.closeTo(1.6, 1) as unknown });
       // 1.45x and 1.7x: the slowed runs' mean is past 1.5x, the median run is not.
       expect(judge(reference(), [run(0.00145), run(0.0017), run(0.001)]).verdict).toMatchObject({ status: 'warning', regressionFactor: expect.closeTo(1.45, 2) as unknown });
+      // The metric's absolute floor holds for the median too: 1.35x and 2x over 1 ms, a floor of 0.5 ms.
+      const floor = { thresholds: { ...DEFAULT_THRESHOLDS.duration, minimumDelta: 0.0005 } };
+      expect(judge(reference(), [run(0.00135), run(0.002), run(0.001)], floor).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
+      expect(judge(reference(), [run(0.0017), run(0.002), run(0.001)], floor).verdict.status).toBe('critical');
     });
 
     it('stay held back when unchanged runs were that slow often enough, or only half the runs slowed', () => {
-      // One unchanged run that slow: C(3, 2) × C(3, 2) / C(33, 2) + C(4, 3) / C(34, 3) = 2.0 %.
+      // One unchanged run that slow: C(3, 2) × 3 × 2 / (32 × 33) + 2 × 3 × 4 / (32 × 33 × 34) = 1.8 %.
       expect(judge([...reference(), run(0.00137)], [run(0.00135), run(0.00136), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
-      // Fifteen reference runs: C(3, 2) / C(17, 2) = 2.2 %.
+      // Fifteen reference runs: C(3, 2) / C(17, 2) + 1 / C(18, 3) = 2.3 %.
       expect(judge(reference().slice(0, 15), [run(0.00135), run(0.00136), run(0.001)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
       // Three of six slowed would be C(6, 3) / C(33, 3) + … = 0.4 % by chance, but half is not most.
       expect(judge(reference(), [run(0.00135), run(0.00136), run(0.00137), run(0.001), run(0.00101), run(0.00099)]).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
@@ -465,7 +470,7 @@ describe('judgeRuns on bimodal code', () => {
       expect(judge(sittings, current.slice(0, 2)).comparison?.sittingShare).toBeGreaterThan(0.8);
       // Worth about one run each time: C(3, 2) / 25 + 1 / 25, about 16 % by chance.
       expect(judge(sittings, current).verdict).toMatchObject({ status: 'inconclusive', withheldBy: 'bimodal' });
-      // The same values as 24 independent runs: C(3, 2) / C(26, 2) + 1 / C(27, 3) = 0.9 %.
+      // The same values as 24 independent runs: C(3, 2) / C(26, 2) + 1 / C(27, 3) = 0.96 %.
       const independent = sittings.map(({ sitting: _sitting, round: _round, ...r }) => r);
       expect(judge(independent, [run(0.00135), run(0.00136), run(0.001)]).verdict.status).toBe('warning');
     });
