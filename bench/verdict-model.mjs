@@ -24,9 +24,13 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createSeededRandom, judgeProcesses, medianOf, needsRounds, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL, REFERENCE_WINDOW } = require('../dist/internals.js');
+const { createSeededRandom, judgeProcesses, medianOf, needsRounds, normalUpperTail, plannedRuns, DEFAULT_THRESHOLDS, DEFAULT_CONFIDENCE_LEVEL, REFERENCE_WINDOW } = require('../dist/internals.js');
 
 const HISTORIES = Number(process.env.BENCH_MODEL_HISTORIES ?? 20);
+if (!Number.isInteger(HISTORIES) || HISTORIES < 1) {
+  console.error(`BENCH_MODEL_HISTORIES must be a whole number of histories, 1 or more (20 by default), received ${JSON.stringify(process.env.BENCH_MODEL_HISTORIES)}`);
+  process.exit(2);
+}
 const HISTORY = 20;
 const TRIALS = 15;
 const SETTINGS = { thresholds: DEFAULT_THRESHOLDS, confidence: DEFAULT_CONFIDENCE_LEVEL, rounds: 3, isDetectableChecked: false };
@@ -108,7 +112,7 @@ const flagged = (status) => status === 'warning' || status === 'critical';
 function runModel(model, seed) {
   // Seeded, so a model's figures are the same on every run.
   const random = createSeededRandom(seed);
-  const counts = { history: 0, historyFa: 0, aa: 0, fa: 0, faAny: 0, improved: 0, heldUnchanged: 0, roundsUnchanged: 0, naiveFa: 0, p13: 0, f13: 0, read13: 0, naive13: 0, p16: 0, c16: 0, read16: 0, naive16: 0, held: {}, passed: 0 };
+  const counts = { history: 0, historyFa: 0, aa: 0, fa: 0, faAny: 0, improved: 0, heldUnchanged: 0, roundsUnchanged: 0, naiveFa: 0, p13: 0, f13: 0, read13: 0, alone13: 0, naive13: 0, p16: 0, c16: 0, read16: 0, naive16: 0, held: {}, passed: 0 };
   for (let h = 0; h < HISTORIES; h++) {
     const stored = [{ id: 0, accepted: true, processes: sittingRuns(model, random, 3, 1) }];
     for (let s = 1; s <= HISTORY; s++) {
@@ -135,6 +139,8 @@ function runModel(model, seed) {
         if (judged.status === 'pass' || judged.status === 'improved') counts.passed++;
         if (factor === 1.3) {
           counts.p13++;
+          // Judged on the first run alone: it read below the screen's bar, so no rounds.
+          if (judged.runs.length === 1) counts.alone13++;
           if (flagged(judged.status)) counts.f13++;
           if (judged.read >= WARNING) counts.read13++;
           if (judged.naive >= WARNING) counts.naive13++;
@@ -156,21 +162,14 @@ function normalModelReach(model, planted, threshold) {
   const runs = 3;
   const sd = model.spread * Math.sqrt((1 + (runs - 1) * model.rho) / runs);
   const z = (Math.log(planted) - Math.log(threshold)) / sd;
-  return 0.5 * (1 + erf(z / Math.SQRT2));
-}
-
-function erf(x) {
-  // Abramowitz and Stegun 7.1.26.
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - ((((1.061405429 * t - 1.453152073) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return x >= 0 ? y : -y;
+  return 1 - normalUpperTail(z);
 }
 
 const pct = (count, total) => (total === 0 ? '–' : `${((count / total) * 100).toFixed(1)} %`);
 const started = Date.now();
 console.log(`node ${process.version}; per model ${HISTORIES} histories (a founding of 3 runs, ${HISTORY} unchanged sittings), then ${TRIALS} trials each of unchanged, 1.3x and 1.6x; defaults: rounds 3, confidence ${DEFAULT_CONFIDENCE_LEVEL}`);
 console.log('');
-console.log('| runs between processes | unchanged: false alarms (naive) · history sittings flagged | improved | held back · sent to rounds | 1.3x flagged (read ≥ 1.2x · normal model · naive) | 1.6x critical (read ≥ 1.5x · normal model · naive) | planted held back (by) · passed |');
+console.log('| runs between processes | unchanged: false alarms (naive) · history sittings flagged | improved | held back · sent to rounds | 1.3x flagged (read ≥ 1.2x · normal model · naive) · judged on one run | 1.6x critical (read ≥ 1.5x · normal model · naive) | planted held back (by) · passed |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 const totals = { aa: 0, fa: 0, history: 0, historyFa: 0 };
 MODELS.forEach((model, m) => {
@@ -183,7 +182,7 @@ MODELS.forEach((model, m) => {
   const reach16 = normalModelReach(model, 1.6, CRITICAL);
   const held = Object.entries(c.held).map(([rule, count]) => `${count} ${rule}`).join(', ') || '0';
   console.log(
-    `| ${model.name} | ${pct(c.fa, c.aa)}${c.faAny > c.fa ? ` (any metric ${pct(c.faAny, c.aa)})` : ''} (${pct(c.naiveFa, c.aa)}) · ${c.historyFa} of ${c.history} | ${pct(c.improved, c.aa)} | ${pct(c.heldUnchanged, c.aa)} · ${pct(c.roundsUnchanged, c.aa)} | ${pct(c.f13, c.p13)} (${pct(c.read13, c.p13)} · ${reach13 === null ? '–' : pct(reach13, 1)} · ${pct(c.naive13, c.p13)}) | ${pct(c.c16, c.p16)} (${pct(c.read16, c.p16)} · ${reach16 === null ? '–' : pct(reach16, 1)} · ${pct(c.naive16, c.p16)}) | ${held} · ${c.passed} |`,
+    `| ${model.name} | ${pct(c.fa, c.aa)}${c.faAny > c.fa ? ` (any metric ${pct(c.faAny, c.aa)})` : ''} (${pct(c.naiveFa, c.aa)}) · ${c.historyFa} of ${c.history} | ${pct(c.improved, c.aa)} | ${pct(c.heldUnchanged, c.aa)} · ${pct(c.roundsUnchanged, c.aa)} | ${pct(c.f13, c.p13)} (${pct(c.read13, c.p13)} · ${reach13 === null ? '–' : pct(reach13, 1)} · ${pct(c.naive13, c.p13)}) · ${c.alone13} | ${pct(c.c16, c.p16)} (${pct(c.read16, c.p16)} · ${reach16 === null ? '–' : pct(reach16, 1)} · ${pct(c.naive16, c.p16)}) | ${held} · ${c.passed} |`,
   );
 });
 console.log('');
